@@ -1,0 +1,12 @@
+package dev.prune.measure;
+
+/** How thoroughly to measure: evaluation batch size and latency repetitions. */
+public record MeasureSettings(int evalBatchSize, int latencyWarmup, int latencyRunsB1, int latencyRunsB64) {
+    public static MeasureSettings standard() {
+        return new MeasureSettings(256, 20, 51, 15);
+    }
+
+    public static MeasureSettings quick() {
+        return new MeasureSettings(256, 5, 15, 5);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.prune.measure;
+
+import dev.prune.data.LabeledImages;
+import dev.prune.graph.ConvDependencies;
+import dev.prune.graph.PrunableConv;
+import dev.prune.net.ConvNet;
+import dev.prune.net.ModelFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Measures a network fully: accuracy, cost, serialized size and latency. */
+public final class ModelMeter {
+    private final LabeledImages heldOut;
+    private final MeasureSettings settings;
+
+    public ModelMeter(LabeledImages heldOut, MeasureSettings settings) {
+        this.heldOut = heldOut;
+        this.settings = settings;
+    }
+
+    public ModelMetrics measure(ConvNet model) {
+        var quality = AccuracyEvaluator.evaluate(model, heldOut, settings.evalBatchSize());
+        var cost = ModelCost.of(model);
+        double b1 = LatencyMeter.medianMillis(model, 1, settings.latencyWarmup(), settings.latencyRunsB1());
+        double b64 = LatencyMeter.medianMillis(model, 64, Math.max(1, settings.latencyWarmup() / 4), settings.latencyRunsB64());
+        return new ModelMetrics(quality.accuracy(), quality.loss(), cost.params(), cost.convFlops(), cost.totalFlops(),
+                serializedBytes(model), b1, b64, filtersPerLayer(model));
+    }
+
+    public static Map<String, Integer> filtersPerLayer(ConvNet model) {
+        Map<String, Integer> filters = new LinkedHashMap<>();
+        for (PrunableConv conv : ConvDependencies.of(model)) {
+            filters.put(conv.name(), conv.filters());
+        }
+        return filters;
+    }
+
+    public static long serializedBytes(ConvNet model) {
+        try {
+            Path tmp = Files.createTempFile("pruning-size-", ".zip");
+            try {
+                ModelFiles.save(model, tmp);
+                return Files.size(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

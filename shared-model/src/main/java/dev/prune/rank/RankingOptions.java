@@ -1,0 +1,25 @@
+package dev.prune.rank;
+
+import dev.prune.error.PruningException;
+
+/**
+ * How raw criterion values become comparable scores.
+ *
+ * @param normalizeL2 divide each layer's values by their L2 norm (the paper)
+ * @param flopsLambda FLOPs regularisation: score - lambda * (FLOPs a filter costs / the largest such cost); 0 = off
+ */
+public record RankingOptions(Criterion criterion, boolean normalizeL2, double flopsLambda) {
+    public RankingOptions {
+        if (flopsLambda < 0 || Double.isNaN(flopsLambda)) {
+            throw new PruningException("flops lambda must be >= 0, got " + flopsLambda + " (the paper uses about 1e-3; 0 turns it off)");
+        }
+    }
+
+    public static RankingOptions paper() {
+        return new RankingOptions(Criterion.TAYLOR, true, 0);
+    }
+
+    public RankingOptions with(Criterion other) {
+        return new RankingOptions(other, normalizeL2, flopsLambda);
+    }
+}

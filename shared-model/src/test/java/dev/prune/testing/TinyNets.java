@@ -1,0 +1,55 @@
+package dev.prune.testing;
+
+import dev.prune.net.ConvNet;
+import dev.prune.net.InputShape;
+import dev.prune.net.VggBuilder;
+import dev.prune.net.VggSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/** Small networks and inputs for fast tests. */
+public final class TinyNets {
+    private TinyNets() {
+    }
+
+    /** conv 4 - conv 6 - pool - conv 5 - pool - dense 8 - output 3, on 1x8x8 images. */
+    public static ConvNet tiny(boolean batchNorm, long seed) {
+        return VggBuilder.build(new VggSpec(new InputShape(1, 8, 8), List.of(List.of(4, 6), List.of(5)), batchNorm,
+                List.of(8), 3, seed));
+    }
+
+    public static INDArray randomInput(ConvNet model, int batch, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.FLOAT, model.input().batchShape(batch));
+    }
+
+    public static INDArray randomLabels(int batch, int classes, long seed) {
+        var random = new java.util.Random(seed);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, classes);
+        for (int i = 0; i < batch; i++) {
+            labels.putScalar(i, random.nextInt(classes), 1f);
+        }
+        return labels;
+    }
+
+    /** Gives BatchNorm layers non-trivial gamma, beta and running statistics, as after training. */
+    public static void randomiseBatchNorm(ConvNet model, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        for (var layer : model.network().getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                for (var entry : layer.paramTable().entrySet()) {
+                    INDArray p = entry.getValue();
+                    INDArray values = Nd4j.rand(DataType.FLOAT, p.shape());
+                    switch (entry.getKey()) {
+                        case "gamma", "var" -> p.assign(values.addi(0.5));
+                        case "beta", "mean" -> p.assign(values.subi(0.5));
+                        default -> p.assign(values.muli(0.1));
+                    }
+                }
+            }
+        }
+    }
+}
