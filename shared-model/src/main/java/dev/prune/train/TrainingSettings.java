@@ -34,6 +34,11 @@ public record TrainingSettings(Optimizer optimizer, double learningRate, int bat
         return new TrainingSettings(optimizer, learningRate, batchSize, epochs, images, maxSteps, seed);
     }
 
+    /** Same settings with a seed derived for one iteration, so each fine-tune sees its own shuffle. */
+    public TrainingSettings withSeedOffset(long offset) {
+        return new TrainingSettings(optimizer, learningRate, batchSize, epochs, maxImages, maxSteps, seed + offset);
+    }
+
     public TrainingSettings withEpochs(int count) {
         return new TrainingSettings(optimizer, learningRate, batchSize, count, maxImages, maxSteps, seed);
     }
