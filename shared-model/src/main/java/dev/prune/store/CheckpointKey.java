@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 public record CheckpointKey(String runId, int iteration, String stage) implements Comparable<CheckpointKey> {
     public static final String MODEL_FILE = "model.zip";
     public static final String MANIFEST_FILE = "manifest.json";
+    /** The ranked stage stores the filter ranking (JSON) where other stages store a model. */
+    public static final String RANKS_FILE = "ranks.json";
+    public static final String RANKED_STAGE = "ranked";
     /** The stages of one pruning iteration, in the order they run. */
     public static final List<String> PIPELINE_STAGES = List.of("base", "ranked", "pruned", "finetuned");
 
@@ -68,7 +71,12 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
     }
 
     public String modelKey() {
-        return prefix() + MODEL_FILE;
+        return prefix() + payloadFile();
+    }
+
+    /** File name of the stored payload: {@code ranks.json} for the ranked stage, {@code model.zip} otherwise. */
+    public String payloadFile() {
+        return RANKED_STAGE.equals(stage) ? RANKS_FILE : MODEL_FILE;
     }
 
     public String manifestKey() {

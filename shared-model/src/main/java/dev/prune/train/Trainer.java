@@ -26,7 +26,7 @@ public final class Trainer {
                         .build())
                 .build();
         LabeledImages used = settings.maxImages() > 0 && settings.maxImages() < data.size()
-                ? data.take(settings.maxImages()) : data;
+                ? data.shuffled(settings.seed()).take(settings.maxImages()) : data;
         DataSetIterator batches = used.iterator(settings.batchSize(), true, settings.seed());
         long steps = 0;
         long images = 0;

@@ -1,0 +1,80 @@
+package dev.prune.cli;
+
+import dev.prune.data.LabeledImages;
+import dev.prune.measure.LatencyMeter;
+import dev.prune.net.ConvNet;
+import dev.prune.rank.FeatureMapStatisticsCollector;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Steady-state speed of one network: training and ranking images/s, latency, peak memory. */
+final class ThroughputBench {
+    private final LabeledImages data;
+    private final int batchSize;
+    private final int steps;
+
+    ThroughputBench(LabeledImages data, int batchSize, int steps) {
+        this.data = data;
+        this.batchSize = batchSize;
+        this.steps = steps;
+    }
+
+    Map<String, Object> measure(ConvNet model) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("train_images_per_s", trainImagesPerSecond(model));
+        out.put("rank_images_per_s", rankImagesPerSecond(model));
+        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, 20, 51));
+        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, 5, 15));
+        out.put("peak_rss_mb", peakRssMb());
+        return out;
+    }
+
+    private double trainImagesPerSecond(ConvNet model) {
+        var net = model.network().clone();
+        var batches = data.iterator(batchSize, true, 1);
+        for (int i = 0; i < 3; i++) {
+            net.fit(nextBatch(batches));
+        }
+        long images = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            var batch = nextBatch(batches);
+            net.fit(batch);
+            images += batch.numExamples();
+        }
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double rankImagesPerSecond(ConvNet model) {
+        int images = steps * batchSize;
+        FeatureMapStatisticsCollector.collect(model, data.iterator(batchSize, false, 0), 3L * batchSize, n -> { });
+        long start = System.nanoTime();
+        FeatureMapStatisticsCollector.collect(model, data.iterator(batchSize, false, 0), images, n -> { });
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static org.nd4j.linalg.dataset.api.DataSet nextBatch(org.nd4j.linalg.dataset.api.iterator.DataSetIterator it) {
+        if (!it.hasNext()) {
+            it.reset();
+        }
+        return it.next();
+    }
+
+    /** Peak resident set of this process (VmHWM), in MiB. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
