@@ -1,0 +1,70 @@
+package dev.prune.pipeline;
+
+import dev.prune.events.Evaluated;
+import dev.prune.events.PipelineEvent;
+import dev.prune.events.RunSpec;
+import dev.prune.measure.MeasureSettings;
+import dev.prune.measure.ModelMeter;
+import dev.prune.measure.ModelMetrics;
+import dev.prune.net.ConvNet;
+import dev.prune.policy.Decision;
+import dev.prune.policy.IterationOutcome;
+import dev.prune.policy.PruningDecider;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Measures a checkpoint on held-out data and turns the run's history into the next decision. */
+public final class EvaluateStage {
+    private final CheckpointIO io;
+    private final DataCatalog data;
+    private final MeasureSettings settings;
+
+    public EvaluateStage(CheckpointIO io, DataCatalog data, MeasureSettings settings) {
+        this.io = io;
+        this.data = data;
+        this.settings = settings;
+    }
+
+    public ModelMetrics measure(String checkpoint, RunSpec spec) {
+        ConvNet model = io.loadModel(checkpoint);
+        return new ModelMeter(data.forRun(spec, model.input()).test(), settings).measure(model);
+    }
+
+    /** What the policy can still remove from a model with these filters. */
+    public static int removableFilters(ModelMetrics metrics, RunSpec spec) {
+        return metrics.filtersPerLayer().values().stream().mapToInt(f -> Math.max(0, f - spec.minFiltersPerLayer())).sum();
+    }
+
+    public static IterationOutcome outcome(int iteration, ModelMetrics metrics, RunSpec spec) {
+        return new IterationOutcome(iteration, metrics.accuracy(), metrics.convFlops(), removableFilters(metrics, spec));
+    }
+
+    /**
+     * @param history       outcomes of iterations 0..n, the current one last
+     * @param checkpoints   checkpoint of each iteration, by iteration
+     */
+    public static Evaluated decide(String runId, RunSpec spec, List<IterationOutcome> history, Map<Integer, String> checkpoints,
+                                   ModelMetrics current) {
+        Decision decision = PruningDecider.decide(spec.policy(), history);
+        int iteration = history.get(history.size() - 1).iteration();
+        return new Evaluated(PipelineEvent.CURRENT_VERSION, runId, iteration, checkpoints.get(iteration),
+                decision.action().name(), decision.reason(), decision.bestIteration(), checkpoints.get(decision.bestIteration()),
+                metricsJson(current), spec);
+    }
+
+    public static Map<String, Object> metricsJson(ModelMetrics m) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("accuracy", m.accuracy());
+        json.put("loss", m.loss());
+        json.put("params", m.params());
+        json.put("conv_flops", m.convFlops());
+        json.put("total_flops", m.totalFlops());
+        json.put("file_bytes", m.fileBytes());
+        json.put("latency_b1_ms", m.latencyB1Ms());
+        json.put("latency_b64_ms", m.latencyB64Ms());
+        json.put("filters_per_layer", m.filtersPerLayer());
+        return json;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.prune.pipeline;
+
+import dev.prune.events.Finetuned;
+import dev.prune.events.FiltersPruned;
+import dev.prune.events.PipelineEvent;
+import dev.prune.net.ConvNet;
+import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointManifest;
+import dev.prune.train.Trainer;
+import dev.prune.train.TrainingReport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** filters-pruned -> the fine-tuned model. Computed once: a stored result is reused. */
+public final class FineTuneStage {
+    private final CheckpointIO io;
+    private final DataCatalog data;
+
+    public FineTuneStage(CheckpointIO io, DataCatalog data) {
+        this.io = io;
+        this.data = data;
+    }
+
+    public Finetuned handle(FiltersPruned in, Consumer<TrainingReport> progress) {
+        var key = new CheckpointKey(in.runId(), in.iteration(), "finetuned");
+        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key, progress));
+        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds());
+        seconds.put("finetune", StageExtras.number(manifest, "finetune_seconds"));
+        return new Finetuned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.checkpoint(), key.prefix(),
+                in.removed(), seconds, StageExtras.number(manifest, "finetune_images_per_s"), in.spec());
+    }
+
+    private CheckpointManifest compute(FiltersPruned in, CheckpointKey key, Consumer<TrainingReport> progress) {
+        ConvNet model = io.loadModel(in.checkpoint());
+        var train = data.forRun(in.spec(), model.input()).train();
+        var tuned = Trainer.train(model, train, in.spec().trainingSettings().withSeedOffset(in.iteration()), progress);
+        return io.saveModel(key, tuned.model(), in.checkpoint(), "trainer", Map.of(
+                "finetune_seconds", tuned.report().seconds(),
+                "finetune_images_per_s", tuned.report().imagesPerSecond(),
+                "finetune_images", tuned.report().images()));
+    }
+}

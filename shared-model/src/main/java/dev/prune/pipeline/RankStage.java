@@ -1,0 +1,52 @@
+package dev.prune.pipeline;
+
+import dev.prune.data.LabeledImages;
+import dev.prune.events.Evaluated;
+import dev.prune.events.PipelineEvent;
+import dev.prune.events.RanksComputed;
+import dev.prune.net.ConvNet;
+import dev.prune.rank.FilterRanker;
+import dev.prune.rank.FilterRanking;
+import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointManifest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/** evaluated (CONTINUE) -> ranks of the next iteration. Computed once: a stored ranking is reused. */
+public final class RankStage {
+    private final CheckpointIO io;
+    private final DataCatalog data;
+
+    public RankStage(CheckpointIO io, DataCatalog data) {
+        this.io = io;
+        this.data = data;
+    }
+
+    public Optional<RanksComputed> handle(Evaluated in, LongConsumer imagesDone) {
+        if (!in.isContinue()) {
+            return Optional.empty();
+        }
+        int iteration = in.iteration() + 1;
+        var key = new CheckpointKey(in.runId(), iteration, CheckpointKey.RANKED_STAGE);
+        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key, iteration, imagesDone));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        seconds.put("rank", StageExtras.number(manifest, "rank_seconds"));
+        return Optional.of(new RanksComputed(PipelineEvent.CURRENT_VERSION, in.runId(), iteration, in.checkpoint(),
+                key.prefix(), seconds, in.spec()));
+    }
+
+    private CheckpointManifest compute(Evaluated in, CheckpointKey key, int iteration, LongConsumer imagesDone) {
+        ConvNet model = io.loadModel(in.checkpoint());
+        LabeledImages train = data.forRun(in.spec(), model.input()).train();
+        LabeledImages sample = train.shuffled(in.spec().seed() + iteration).take(Math.min(in.spec().rankImages(), train.size()));
+        long start = System.nanoTime();
+        FilterRanking ranking = FilterRanker.rank(model, sample.iterator(in.spec().batchSize(), false, 0), sample.size(),
+                in.spec().rankingOptions(), imagesDone);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return io.saveJson(key, ranking, in.checkpoint(), "ranker", Map.of("rank_seconds", seconds,
+                "rank_images", sample.size(), "rank_images_per_s", sample.size() / seconds));
+    }
+}

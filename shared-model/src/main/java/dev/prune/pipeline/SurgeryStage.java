@@ -1,0 +1,52 @@
+package dev.prune.pipeline;
+
+import dev.prune.events.FiltersPruned;
+import dev.prune.events.PipelineEvent;
+import dev.prune.events.RanksComputed;
+import dev.prune.net.ConvNet;
+import dev.prune.rank.FilterRanking;
+import dev.prune.rank.LayerRanks;
+import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointManifest;
+import dev.prune.surgery.FilterSelector;
+import dev.prune.surgery.FilterSurgeon;
+import dev.prune.surgery.PruningPlan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** ranks-computed -> the smaller model. Computed once: a stored cut is reused. */
+public final class SurgeryStage {
+    private final CheckpointIO io;
+
+    public SurgeryStage(CheckpointIO io) {
+        this.io = io;
+    }
+
+    public FiltersPruned handle(RanksComputed in) {
+        var key = new CheckpointKey(in.runId(), in.iteration(), "pruned");
+        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key));
+        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds());
+        seconds.put("surgery", StageExtras.number(manifest, "surgery_ms") / 1000);
+        return new FiltersPruned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.modelCheckpoint(), key.prefix(),
+                StageExtras.removed(manifest), manifest.filtersPerLayer(), manifest.params(), manifest.convFlops(),
+                seconds, in.spec());
+    }
+
+    private CheckpointManifest compute(RanksComputed in, CheckpointKey key) {
+        ConvNet model = io.loadModel(in.modelCheckpoint());
+        FilterRanking ranking = io.loadJson(in.ranksCheckpoint(), FilterRanking.class);
+        PruningPlan plan = FilterSelector.lowest(ranking, in.spec().filtersPerIteration(), in.spec().minFiltersPerLayer());
+        long start = System.nanoTime();
+        ConvNet pruned = FilterSurgeon.prune(model, plan);
+        double millis = (System.nanoTime() - start) / 1e6;
+        Map<String, int[]> removed = new LinkedHashMap<>();
+        for (LayerRanks layer : ranking.layers()) {
+            int[] filters = plan.removals().get(layer.layerIndex());
+            if (filters != null) {
+                removed.put(layer.layer(), filters);
+            }
+        }
+        return io.saveModel(key, pruned, in.modelCheckpoint(), "surgeon", Map.of("removed", removed, "surgery_ms", millis));
+    }
+}
