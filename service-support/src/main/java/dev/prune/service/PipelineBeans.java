@@ -1,0 +1,96 @@
+package dev.prune.service;
+
+import dev.prune.measure.MeasureSettings;
+import dev.prune.pipeline.CheckpointIO;
+import dev.prune.pipeline.DataCatalog;
+import dev.prune.pipeline.EvaluateStage;
+import dev.prune.pipeline.FineTuneStage;
+import dev.prune.pipeline.RankStage;
+import dev.prune.pipeline.SurgeryStage;
+import dev.prune.pipeline.TrainStage;
+import dev.prune.runtime.Nd4jRuntime;
+import dev.prune.store.CheckpointStore;
+import dev.prune.store.CheckpointStores;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the engine's pieces from application.properties ({@code pruning.*}): the checkpoint
+ * store, the data catalog and the pipeline stages. Every service gets the same wiring.
+ */
+@ApplicationScoped
+public class PipelineBeans {
+
+    @Produces
+    @Singleton
+    CheckpointStore checkpointStore(Config config) {
+        Map<String, String> settings = new HashMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("pruning.store.")) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> settings.put(name, v));
+            }
+        }
+        return CheckpointStores.fromSettings(settings);
+    }
+
+    void closeStore(@Disposes CheckpointStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch,
+                              @ConfigProperty(name = "pruning.nd4j.gc-window-ms", defaultValue = "2000") long gcWindow) {
+        Nd4jRuntime.configure(gcWindow);
+        return new CheckpointIO(store, scratch);
+    }
+
+    @Produces
+    @Singleton
+    DataCatalog dataCatalog(@ConfigProperty(name = "pruning.fashion-mnist-dir") Optional<Path> dir) {
+        return new DataCatalog(dir.orElse(null));
+    }
+
+    @Produces
+    @Singleton
+    RankStage rankStage(CheckpointIO io, DataCatalog data) {
+        return new RankStage(io, data);
+    }
+
+    @Produces
+    @Singleton
+    SurgeryStage surgeryStage(CheckpointIO io) {
+        return new SurgeryStage(io);
+    }
+
+    @Produces
+    @Singleton
+    FineTuneStage fineTuneStage(CheckpointIO io, DataCatalog data) {
+        return new FineTuneStage(io, data);
+    }
+
+    @Produces
+    @Singleton
+    TrainStage trainStage(CheckpointIO io, DataCatalog data) {
+        return new TrainStage(io, data);
+    }
+
+    @Produces
+    @Singleton
+    EvaluateStage evaluateStage(CheckpointIO io, DataCatalog data,
+                                @ConfigProperty(name = "pruning.measure.eval-batch-size", defaultValue = "256") int evalBatch,
+                                @ConfigProperty(name = "pruning.measure.latency-warmup", defaultValue = "10") int warmup,
+                                @ConfigProperty(name = "pruning.measure.latency-runs-b1", defaultValue = "31") int runsB1,
+                                @ConfigProperty(name = "pruning.measure.latency-runs-b64", defaultValue = "7") int runsB64) {
+        return new EvaluateStage(io, data, new MeasureSettings(evalBatch, warmup, runsB1, runsB64));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.prune.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The metrics every service exports at /q/metrics:
+ * pruning_events_in_total / _out_total / _failed_total {topic}, pruning_stage_seconds {stage},
+ * pruning_images_per_second {stage}, and per-run gauges pruning_run_accuracy / _params / _conv_flops /
+ * _iteration {run}.
+ */
+@ApplicationScoped
+public class StageMetrics {
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+
+    public void eventIn(String topic) {
+        registry.counter("pruning.events.in", "topic", topic).increment();
+    }
+
+    public void eventOut(String topic) {
+        registry.counter("pruning.events.out", "topic", topic).increment();
+    }
+
+    public void eventFailed(String topic, String reason) {
+        registry.counter("pruning.events.failed", "topic", topic, "reason", reason).increment();
+    }
+
+    public <T> T timeStage(String stage, Supplier<T> work) {
+        return Timer.builder("pruning.stage").tag("stage", stage).publishPercentileHistogram(false)
+                .register(registry).record(work);
+    }
+
+    public void imagesPerSecond(String stage, double value) {
+        gauge("pruning.images.per.second", Tags.of("stage", stage), value);
+    }
+
+    public void runGauges(String runId, int iteration, double accuracy, long params, long convFlops) {
+        Tags tags = Tags.of("run", runId);
+        gauge("pruning.run.iteration", tags, iteration);
+        gauge("pruning.run.accuracy", tags, accuracy);
+        gauge("pruning.run.params", tags, params);
+        gauge("pruning.run.conv.flops", tags, convFlops);
+    }
+
+    private void gauge(String name, Tags tags, double value) {
+        String id = name + tags;
+        gauges.computeIfAbsent(id, k -> {
+            var ref = new AtomicReference<>(value);
+            registry.gauge(name, tags, ref, r -> r.get());
+            return ref;
+        }).set(value);
+    }
+}
