@@ -54,6 +54,15 @@ public final class OracleRanker {
         return new FilterRanking("oracle_signed", examples(batches), List.copyOf(layers));
     }
 
+    /** Mean loss (inference mode) with one channel of a conv's feature map multiplied by {@code factor}. */
+    public static double meanLossWithChannelScaled(ConvNet model, List<? extends DataSet> batches, PrunableConv conv,
+                                                   int channel, double factor) {
+        try (var probes = new FeatureMapProbes(model, List.of(conv), false)) {
+            probes.probe(conv).scaleChannels(factor, channel);
+            return meanLoss(model, batches);
+        }
+    }
+
     private static double meanLoss(ConvNet model, List<? extends DataSet> batches) {
         double sum = 0;
         long n = 0;

@@ -15,7 +15,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class ProbeActivation extends BaseActivationFunction {
     private final IActivation inner;
     private final FeatureMapStatistics statistics;
-    private int[] zeroedChannels = new int[0];
+    private int[] scaledChannels = new int[0];
+    private double channelScale;
 
     ProbeActivation(IActivation inner, FeatureMapStatistics statistics) {
         this.inner = inner;
@@ -31,14 +32,20 @@ final class ProbeActivation extends BaseActivationFunction {
     }
 
     void zeroChannels(int... channels) {
-        this.zeroedChannels = channels.clone();
+        scaleChannels(0, channels);
+    }
+
+    /** Multiplies the given channels of the feature map by {@code factor} (0 = removed). */
+    void scaleChannels(double factor, int... channels) {
+        this.channelScale = factor;
+        this.scaledChannels = channels.clone();
     }
 
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
         INDArray out = inner.getActivation(in, training);
-        for (int channel : zeroedChannels) {
-            out.get(NDArrayIndex.all(), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+        for (int channel : scaledChannels) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()).muli(channelScale);
         }
         return out;
     }
