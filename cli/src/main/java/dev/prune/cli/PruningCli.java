@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 public final class PruningCli {
 
     public static void main(String[] args) {
+        dev.prune.runtime.Nd4jRuntime.selectNativeBuild();
         var cli = new CommandLine(new PruningCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof PruningException) {

@@ -3,28 +3,67 @@ package dev.prune.runtime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * Process-wide ND4J settings every entry point applies once. DL4J's BatchNorm on CPU frees
- * native memory only when the Java GC runs (75-95 MB per step was measured), so ND4J's periodic
- * GC keeps long runs flat.
+ * Process-wide ND4J settings that every entry point applies once, before ND4J loads.
+ * <ul>
+ * <li>The native build: nd4j-native's oneDNN variant for the CPU at hand (AVX2 when present,
+ * else the generic x86-64 one), so one installation serves every machine. DL4J's own
+ * convolutions without oneDNN copy through a slow im2col and were 2-3x slower here.</li>
+ * <li>DL4J's layer helpers (oneDNN), which M2.1 switches off by default.</li>
+ * <li>ND4J's periodic GC: DL4J's BatchNorm on CPU frees native memory only when the Java GC runs
+ * (75-95 MB per step was measured), so long runs grow without it.</li>
+ * </ul>
  */
 public final class Nd4jRuntime {
+    static final String NATIVE_VARIANT = "org.bytedeco.javacpp.platform.extension";
+    static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
     private static volatile boolean configured;
 
     private Nd4jRuntime() {
+    }
+
+    public static void configure() {
+        configure(Long.getLong("pruning.nd4j.gc-window-ms", 2000));
     }
 
     public static synchronized void configure(long gcWindowMillis) {
         if (configured) {
             return;
         }
+        selectNativeBuild();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getMemoryManager().setAutoGcWindow((int) gcWindowMillis);
         Nd4j.getMemoryManager().togglePeriodicGc(gcWindowMillis > 0);
         configured = true;
     }
 
-    public static void configure() {
-        configure(Long.getLong("pruning.nd4j.gc-window-ms", 2000));
+    /** Chooses the native build unless the user already did (-D{@value #NATIVE_VARIANT}); "default" keeps plain nd4j-native. */
+    public static void selectNativeBuild() {
+        String chosen = System.getProperty(NATIVE_VARIANT);
+        if (chosen == null) {
+            System.setProperty(NATIVE_VARIANT, variantFor(cpuFlags()));
+        } else if (chosen.equals("default") || chosen.isBlank()) {
+            System.clearProperty(NATIVE_VARIANT);
+        }
+        if (System.getProperty(HELPERS_DISABLED) == null) {
+            System.setProperty(HELPERS_DISABLED, "false");
+        }
+    }
+
+    static String variantFor(String cpuFlags) {
+        return (" " + cpuFlags + " ").contains(" avx2 ") ? "-onednn-avx2" : "-onednn";
+    }
+
+    private static String cpuFlags() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 }

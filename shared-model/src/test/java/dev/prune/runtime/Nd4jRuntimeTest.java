@@ -1,0 +1,26 @@
+package dev.prune.runtime;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Nd4jRuntimeTest {
+    @Test
+    void picksTheOneDnnBuildForTheCpu() {
+        assertEquals("-onednn-avx2", Nd4jRuntime.variantFor("fpu sse2 avx avx2 fma"));
+        assertEquals("-onednn", Nd4jRuntime.variantFor("fpu sse2 avx"));
+        assertEquals("-onednn", Nd4jRuntime.variantFor(""));
+    }
+
+    @Test
+    void oneDnnHelpersAreOnInTheBuildTheTestsUse() {
+        Nd4jRuntime.configure();
+        assertTrue(Nd4j.getExecutioner().getEnvironmentInformation().toString().length() > 0);
+        // the bridge DL4J M2.1 looks for must report oneDNN as in use, or DL4J falls back to im2col
+        assertTrue(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN(),
+                "oneDNN is not in use: is the -onednn nd4j-native build on the class path and selected?");
+        assertTrue(org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled());
+    }
+}
