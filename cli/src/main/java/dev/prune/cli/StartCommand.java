@@ -1,0 +1,75 @@
+package dev.prune.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** ./pruning start: asks the evaluator to start a run (it publishes start-pruning) and follows it. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start a pruning run of a stored base checkpoint and follow it until it ends.")
+final class StartCommand implements Callable<Integer> {
+    @Option(names = "--base", required = true, description = "Checkpoint of the trained network, e.g. runs/demo/iter-000/base/")
+    String base;
+    @Option(names = "--run-id", description = "Run id (default: chosen by the evaluator)")
+    String runId;
+    @Option(names = "--url", description = "Evaluator URL (default: $PRUNING_URL or http://127.0.0.1:8080)")
+    String url;
+    @Option(names = "--filters", description = "Filters removed per iteration")
+    Integer filters;
+    @Option(names = "--target", description = "Target conv-FLOPs reduction, 0..1")
+    Double target;
+    @Option(names = "--budget", description = "Accuracy budget as a fraction (0.005 = 0.5 points)")
+    Double budget;
+    @Option(names = "--max-iterations")
+    Integer maxIterations;
+    @Option(names = "--rank-images")
+    Integer rankImages;
+    @Option(names = "--finetune-images")
+    Integer finetuneImages;
+    @Option(names = "--train-images")
+    Integer trainImages;
+    @Option(names = "--test-images")
+    Integer testImages;
+    @Option(names = "--criterion", description = "taylor, taylor_batch_mean, weight_l1, mean_activation")
+    String criterion;
+    @Option(names = "--no-follow", description = "Return once the run is accepted")
+    boolean noFollow;
+
+    @Override
+    public Integer call() throws Exception {
+        var client = new RunsClient(url != null ? url : RunsClient.defaultUrl());
+        ObjectNode body = new ObjectMapper().createObjectNode();
+        if (runId != null) {
+            body.put("run_id", runId);
+        }
+        body.put("base_checkpoint", base);
+        body.set("spec", spec());
+        String id = client.start(body).path("run_id").asText();
+        System.out.println("run " + id + " accepted");
+        if (noFollow) {
+            return 0;
+        }
+        var run = new RunFollower(client, new ProgressLine(System.out)).follow(id, Duration.ofSeconds(2));
+        System.out.println("run " + id + " " + run.path("status").asText() + ": "
+                + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
+        return run.path("status").asText().equals("COMPLETED") ? 0 : 1;
+    }
+
+    ObjectNode spec() {
+        ObjectNode spec = new ObjectMapper().createObjectNode();
+        if (filters != null) spec.put("filters_per_iteration", filters);
+        if (target != null) spec.put("target_flops_reduction", target);
+        if (budget != null) spec.put("accuracy_budget", budget);
+        if (maxIterations != null) spec.put("max_iterations", maxIterations);
+        if (rankImages != null) spec.put("rank_images", rankImages);
+        if (finetuneImages != null) spec.put("finetune_images", finetuneImages);
+        if (trainImages != null) spec.put("train_images", trainImages);
+        if (testImages != null) spec.put("test_images", testImages);
+        if (criterion != null) spec.put("criterion", criterion);
+        return spec;
+    }
+}
