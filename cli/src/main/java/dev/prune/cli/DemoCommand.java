@@ -1,0 +1,107 @@
+package dev.prune.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prune.data.FashionMnist;
+import dev.prune.local.LocalPipeline;
+import dev.prune.net.VggSpec;
+import dev.prune.runtime.Nd4jRuntime;
+import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointMetadata;
+import dev.prune.store.FolderCheckpointStore;
+import dev.prune.train.BaseModelCache;
+import dev.prune.train.TrainingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * ./pruning demo: the whole product on this machine, no Docker. A Kafka broker, the four services
+ * as processes, the folder object store and PostgreSQL; trains (or reuses) a base vgg-small, runs
+ * a pruning run through the services and writes its report.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start broker + the four services locally, prune a vgg-small on Fashion-MNIST through them, write the report.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Small data slices and two iterations: a few minutes")
+    boolean quick;
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    private final ProgressLine progress = new ProgressLine(System.out);
+
+    @Override
+    public Integer call() throws Exception {
+        Nd4jRuntime.configure();
+        Path work = ProjectPaths.workDir();
+        var mnist = new FashionMnist();
+        var train = mnist.train();
+        LocalPostgres.ensureRunning(progress);
+
+        int baseImages = quick ? 3000 : 0;
+        var baseData = baseImages > 0 ? train.shuffled(seed).take(baseImages) : train;
+        var base = new BaseModelCache(ProjectPaths.cacheDir()).trainOrLoad(VggSpec.vggSmall(false, seed), baseData,
+                TrainingSettings.adam(1e-3, 64, quick ? 1 : 2, seed),
+                r -> progress.update(String.format("training base vgg-small: %d images, %.0f img/s, loss %.4f",
+                        r.images(), r.imagesPerSecond(), r.finalLoss())));
+        progress.line(base.cached() ? "base: reusing " + base.file() : "base: trained and cached at " + base.file());
+
+        String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path storeRoot = work.resolve("store");
+        var store = new FolderCheckpointStore(storeRoot);
+        var baseKey = new CheckpointKey(runId, 0, "base");
+        store.put(baseKey, base.file(), CheckpointMetadata.builder("demo").architecture("vgg-small").build());
+
+        progress.line("starting Kafka and the four services (logs in " + work.resolve("demo/logs") + ")");
+        var settings = LocalPipeline.Settings.defaults(ProjectPaths.home(), work.resolve("demo"), Map.of(
+                "pruning.store.type", "folder",
+                "pruning.store.folder.root", storeRoot.toString(),
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
+                "quarkus.datasource.username", "postgres"));
+        try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));
+            progress.line("broker " + pipeline.broker().bootstrapServers() + ", evaluator " + pipeline.evaluatorUrl());
+            pipeline.logFiles().forEach(f -> progress.line("  log: " + f));
+            var client = new RunsClient(pipeline.evaluatorUrl());
+            ObjectNode body = new ObjectMapper().createObjectNode();
+            body.put("run_id", runId);
+            body.put("base_checkpoint", baseKey.prefix());
+            body.set("spec", spec());
+            client.start(body);
+            progress.line("run " + runId + " started (start-pruning published)");
+            JsonNode run = new RunFollower(client, progress).follow(runId, Duration.ofSeconds(2));
+            Path reportDir = work.resolve("reports").resolve(runId);
+            new RunReport(run).write(reportDir);
+            progress.line("run " + runId + " " + run.path("status").asText() + ": "
+                    + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
+            progress.line("stopping the services and the broker");
+            pipeline.close();
+            System.out.println("report: " + reportDir);
+            return run.path("status").asText().equals("COMPLETED") ? 0 : 1;
+        }
+    }
+
+    private ObjectNode spec() {
+        ObjectNode spec = new ObjectMapper().createObjectNode();
+        spec.put("seed", seed);
+        if (quick) {
+            spec.put("max_iterations", 2);
+            spec.put("train_images", 3000);
+            spec.put("test_images", 1000);
+            spec.put("rank_images", 500);
+            spec.put("finetune_images", 1500);
+        } else {
+            spec.put("max_iterations", 6);
+            spec.put("rank_images", 10000);
+            spec.put("finetune_images", 0);
+        }
+        return spec;
+    }
+}
