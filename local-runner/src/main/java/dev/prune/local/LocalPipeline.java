@@ -67,6 +67,7 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, String> properties = new HashMap<>(settings.properties());
         properties.put("kafka.bootstrap.servers", broker.bootstrapServers());
         properties.put("pruning.scratch-dir", settings.workDir().resolve("scratch").resolve(name).toString());
+        properties.putIfAbsent("org.bytedeco.javacpp.cachedir", settings.projectRoot().resolve(".pruning/javacpp").toString());
         Path jar = settings.projectRoot().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         return new ServiceProcess(name, jar, properties, settings.jvmOptions(),
                 settings.workDir().resolve("logs").resolve(name + ".log"), port);
