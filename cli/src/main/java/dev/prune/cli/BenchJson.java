@@ -12,17 +12,7 @@ final class BenchJson {
     }
 
     static Map<String, Object> metrics(ModelMetrics m) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("accuracy", m.accuracy());
-        json.put("loss", m.loss());
-        json.put("params", m.params());
-        json.put("conv_flops", m.convFlops());
-        json.put("total_flops", m.totalFlops());
-        json.put("file_bytes", m.fileBytes());
-        json.put("latency_b1_ms", m.latencyB1Ms());
-        json.put("latency_b64_ms", m.latencyB64Ms());
-        json.put("filters_per_layer", m.filtersPerLayer());
-        return json;
+        return m.toJson();
     }
 
     static Map<String, Object> iteration(IterationResult r) {

@@ -11,7 +11,6 @@ import dev.prune.policy.Decision;
 import dev.prune.policy.IterationOutcome;
 import dev.prune.policy.PruningDecider;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,20 +50,6 @@ public final class EvaluateStage {
         int iteration = history.get(history.size() - 1).iteration();
         return new Evaluated(PipelineEvent.CURRENT_VERSION, runId, iteration, checkpoints.get(iteration),
                 decision.action().name(), decision.reason(), decision.bestIteration(), checkpoints.get(decision.bestIteration()),
-                metricsJson(current), spec);
-    }
-
-    public static Map<String, Object> metricsJson(ModelMetrics m) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("accuracy", m.accuracy());
-        json.put("loss", m.loss());
-        json.put("params", m.params());
-        json.put("conv_flops", m.convFlops());
-        json.put("total_flops", m.totalFlops());
-        json.put("file_bytes", m.fileBytes());
-        json.put("latency_b1_ms", m.latencyB1Ms());
-        json.put("latency_b64_ms", m.latencyB64Ms());
-        json.put("filters_per_layer", m.filtersPerLayer());
-        return json;
+                current.toJson(), spec);
     }
 }

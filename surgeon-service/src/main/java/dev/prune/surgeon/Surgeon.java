@@ -1,0 +1,56 @@
+package dev.prune.surgeon;
+
+import dev.prune.events.EventCodec;
+import dev.prune.events.FiltersPruned;
+import dev.prune.events.RanksComputed;
+import dev.prune.pipeline.SurgeryStage;
+import dev.prune.service.StageMetrics;
+import io.quarkus.runtime.Startup;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.jboss.logging.Logger;
+
+/**
+ * ranks-computed -> the lowest-ranked filters cut out -> filters-pruned, keyed by run id.
+ *
+ * <p>Runs on the "surgeon" worker pool; the incoming record is acknowledged only once the outgoing one is
+ * written. A bad event (malformed JSON, wrong version, policy out of range, missing or corrupt checkpoint)
+ * throws: SmallRye nacks it and the dead-letter-queue strategy moves it to {@code ranks-computed.dlq} with
+ * the message as dead-letter-reason. Created at start-up, so ND4J loads (or fails) before the first event.
+ */
+@Startup
+@ApplicationScoped
+public class Surgeon {
+    static final String IN = "ranks-computed";
+    static final String OUT = "filters-pruned";
+    static final String STAGE = "surgery";
+    private static final Logger LOG = Logger.getLogger(Surgeon.class);
+
+    @Inject
+    SurgeryStage stage;
+    @Inject
+    StageMetrics metrics;
+
+    @Incoming(IN)
+    @Outgoing(OUT)
+    @Blocking(value = "surgeon", ordered = false)
+    public Record<String, String> prune(String json) {
+        metrics.eventIn(IN);
+        try {
+            RanksComputed in = EventCodec.decode(json, RanksComputed.class);
+            FiltersPruned out = metrics.timeStage(STAGE, () -> stage.handle(in));
+            LOG.infof("run %s iteration %d: %d filters removed, %s filters per layer, at %s", out.runId(), out.iteration(),
+                    out.removed().values().stream().mapToInt(f -> f.length).sum(), out.filtersPerLayer(), out.checkpoint());
+            metrics.eventOut(OUT);
+            return Record.of(out.runId(), EventCodec.encode(out));
+        } catch (RuntimeException e) {
+            metrics.eventFailed(IN, e.getClass().getSimpleName());
+            LOG.warnf("%s event of run %s goes to %s.dlq: %s", IN, String.valueOf(EventCodec.runIdOf(json)), IN, e.getMessage());
+            throw e;
+        }
+    }
+}
