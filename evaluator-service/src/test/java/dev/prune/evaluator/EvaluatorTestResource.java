@@ -1,0 +1,79 @@
+package dev.prune.evaluator;
+
+import dev.prune.evaluator.messaging.Topics;
+import dev.prune.kafka.KafkaBroker;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The real parts the packaged service runs against: an Apache Kafka broker in its own JVM (local-kafka)
+ * with every pipeline topic and dead-letter topic (3 partitions each), a checkpoint folder in a temp dir,
+ * and the PostgreSQL server on 127.0.0.1:5432 (schema {@value #SCHEMA}, so the tests share the database
+ * without touching a real ledger). The test JVM finds them through the {@code evaluator.it.*} system properties.
+ */
+public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManager {
+    public static final String SCHEMA = "evaluator_it";
+    static final String BOOTSTRAP = "evaluator.it.bootstrap";
+    static final String STORE = "evaluator.it.store";
+    static final String JDBC_URL = "evaluator.it.jdbc-url";
+    static final int PARTITIONS = 3;
+
+    private Path root;
+    private KafkaBroker broker;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            root = Files.createTempDirectory("evaluator-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        broker = KafkaBroker.builder(root.resolve("kafka")).defaultPartitions(PARTITIONS).start();
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String topic : Topics.PIPELINE) {
+            topics.put(topic, PARTITIONS);
+            topics.put(Topics.dlq(topic), PARTITIONS);
+        }
+        broker.createTopics(topics);
+        Path store = root.resolve("store");
+        String jdbcUrl = System.getProperty(JDBC_URL, "jdbc:postgresql://127.0.0.1:5432/test");
+        System.setProperty(BOOTSTRAP, broker.bootstrapServers());
+        System.setProperty(STORE, store.toString());
+        System.setProperty(JDBC_URL, jdbcUrl);
+
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("pruning.store.type", "folder");
+        config.put("pruning.store.folder.root", store.toString());
+        config.put("pruning.scratch-dir", root.resolve("scratch").toString());
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        config.put("evaluator.db.schema", SCHEMA);
+        // a measurement on 2 cores: keep the latency runs short
+        config.put("pruning.measure.latency-warmup", "2");
+        config.put("pruning.measure.latency-runs-b1", "5");
+        config.put("pruning.measure.latency-runs-b64", "1");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (root != null) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp dir
+            }
+        }
+    }
+}
