@@ -6,6 +6,8 @@ import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
 import dev.prune.events.RunSpec;
 import dev.prune.kafka.KafkaBroker;
+import dev.prune.local.KafkaTestClient;
+import dev.prune.local.ServiceProcess;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
 import dev.prune.pipeline.CheckpointIO;
@@ -50,7 +52,7 @@ class RankerServiceIT {
     @TempDir
     static Path dir;
     static KafkaBroker kafka;
-    static Topics topics;
+    static KafkaTestClient topics;
     static FolderCheckpointStore store;
     static ServiceProcess service;
 
@@ -58,7 +60,7 @@ class RankerServiceIT {
     static void start() throws Exception {
         kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
         kafka.createTopics(Map.of(IN, 3, OUT, 3, DLQ, 1));
-        topics = new Topics(kafka.bootstrapServers());
+        topics = new KafkaTestClient(kafka.bootstrapServers());
         store = new FolderCheckpointStore(dir.resolve("store"));
         Nd4jRuntime.configure();
         var io = new CheckpointIO(store, dir.resolve("scratch"));
@@ -68,8 +70,8 @@ class RankerServiceIT {
         service = startService("ranker-service.log");
     }
 
-    static ServiceProcess startService(String logName) throws java.io.IOException {
-        return ServiceProcess.start("ranker-service", Map.of(
+    static ServiceProcess startService(String logName) {
+        return ServiceProcess.startUnderTest("ranker-service", Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", dir.resolve("store").toString(),
@@ -111,7 +113,7 @@ class RankerServiceIT {
     void continueVerdictIsRankedAndEmittedKeyedByRun() {
         topics.send(IN, "run-a", EventCodec.encode(evaluated("run-a", Evaluated.CONTINUE)));
 
-        ConsumerRecord<String, String> record = topics.await(OUT, Topics.key("run-a"), 1, WAIT, RankerServiceIT::log).get(0);
+        ConsumerRecord<String, String> record = topics.await(OUT, KafkaTestClient.key("run-a"), 1, WAIT, RankerServiceIT::log).get(0);
         RanksComputed out = decode(record);
         assertEquals("run-a", out.runId());
         assertEquals(1, out.iteration());
@@ -137,13 +139,13 @@ class RankerServiceIT {
         topics.send(IN, "run-missing", EventCodec.encode(evaluated("run-missing", Evaluated.CONTINUE)));
         topics.send(IN, "run-b", EventCodec.encode(evaluated("run-b", Evaluated.CONTINUE)));
 
-        assertEquals(2, decode(topics.await(OUT, Topics.key("run-b"), 1, WAIT, RankerServiceIT::log).get(0)).iteration() + 1);
+        assertEquals(2, decode(topics.await(OUT, KafkaTestClient.key("run-b"), 1, WAIT, RankerServiceIT::log).get(0)).iteration() + 1);
         List<ConsumerRecord<String, String>> dead = topics.await(DLQ, r -> true, 4, WAIT, RankerServiceIT::log);
         assertEquals(4, dead.size(), dead.toString());
         Map<String, String> reasons = new java.util.HashMap<>();
         for (var record : dead) {
-            assertEquals(IN, Topics.header(record, "dead-letter-topic"), "dead-letter-topic header");
-            reasons.put(record.key(), Topics.header(record, "dead-letter-reason"));
+            assertEquals(IN, KafkaTestClient.header(record, "dead-letter-topic"), "dead-letter-topic header");
+            reasons.put(record.key(), KafkaTestClient.header(record, "dead-letter-reason"));
         }
         assertTrue(reasons.get("bad-json").contains("malformed JSON"), reasons.toString());
         assertTrue(reasons.get("run-v9").contains("version 9"), reasons.toString());
@@ -161,21 +163,21 @@ class RankerServiceIT {
     void stopVerdictIsAcknowledgedWithoutOutput() {
         topics.send(IN, "run-stop", EventCodec.encode(evaluated("run-stop", Evaluated.STOP)));
         topics.awaitCommitted("ranker", IN, WAIT, RankerServiceIT::log);
-        assertTrue(topics.read(OUT).stream().noneMatch(Topics.key("run-stop")));
-        assertTrue(topics.read(DLQ).stream().noneMatch(Topics.key("run-stop")));
+        assertTrue(topics.read(OUT).stream().noneMatch(KafkaTestClient.key("run-stop")));
+        assertTrue(topics.read(DLQ).stream().noneMatch(KafkaTestClient.key("run-stop")));
     }
 
     @Test
     @Order(4)
     void redeliveredEventYieldsTheSameOutputWithoutRecomputation() {
-        var first = decode(topics.await(OUT, Topics.key("run-a"), 1, WAIT, RankerServiceIT::log).get(0));
+        var first = decode(topics.await(OUT, KafkaTestClient.key("run-a"), 1, WAIT, RankerServiceIT::log).get(0));
         CheckpointKey key = CheckpointKey.parse(first.ranksCheckpoint());
         String createdAt = store.manifest(key).orElseThrow().createdAt();
         double timed = service.metric("pruning_stage_seconds_count{stage=\"rank\"}");
 
         topics.send(IN, "run-a", EventCodec.encode(evaluated("run-a", Evaluated.CONTINUE)));
 
-        List<ConsumerRecord<String, String>> both = topics.await(OUT, Topics.key("run-a"), 2, WAIT, RankerServiceIT::log);
+        List<ConsumerRecord<String, String>> both = topics.await(OUT, KafkaTestClient.key("run-a"), 2, WAIT, RankerServiceIT::log);
         RanksComputed again = decode(both.get(1));
         assertEquals(first, again);
         assertEquals(createdAt, store.manifest(key).orElseThrow().createdAt(), "the stored ranking was not rewritten");
@@ -213,14 +215,14 @@ class RankerServiceIT {
         }
         service.kill();
         assertTrue(store.manifest(ranked).isEmpty(), "killed before the ranking was stored");
-        assertTrue(topics.read(OUT).stream().noneMatch(Topics.key("run-kill")));
+        assertTrue(topics.read(OUT).stream().noneMatch(KafkaTestClient.key("run-kill")));
 
         service = startService("ranker-service-restarted.log");
 
-        RanksComputed out = decode(topics.await(OUT, Topics.key("run-kill"), 1, WAIT, RankerServiceIT::log).get(0));
+        RanksComputed out = decode(topics.await(OUT, KafkaTestClient.key("run-kill"), 1, WAIT, RankerServiceIT::log).get(0));
         assertEquals(ranked.prefix(), out.ranksCheckpoint());
         assertEquals(300, ((Number) store.manifest(ranked).orElseThrow().extra().get("rank_images")).intValue());
         topics.awaitCommitted("ranker", IN, WAIT, RankerServiceIT::log);
-        assertEquals(1, topics.read(OUT).stream().filter(Topics.key("run-kill")).count(), "emitted once");
+        assertEquals(1, topics.read(OUT).stream().filter(KafkaTestClient.key("run-kill")).count(), "emitted once");
     }
 }

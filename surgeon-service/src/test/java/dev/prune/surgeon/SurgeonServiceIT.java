@@ -7,6 +7,8 @@ import dev.prune.events.FiltersPruned;
 import dev.prune.events.RanksComputed;
 import dev.prune.events.RunSpec;
 import dev.prune.kafka.KafkaBroker;
+import dev.prune.local.KafkaTestClient;
+import dev.prune.local.ServiceProcess;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
 import dev.prune.pipeline.CheckpointIO;
@@ -58,7 +60,7 @@ class SurgeonServiceIT {
     @TempDir
     static Path dir;
     static KafkaBroker kafka;
-    static Topics topics;
+    static KafkaTestClient topics;
     static FolderCheckpointStore store;
     static ServiceProcess service;
     static final Map<String, RanksComputed> ranks = new HashMap<>();
@@ -69,7 +71,7 @@ class SurgeonServiceIT {
     static void start() throws Exception {
         kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
         kafka.createTopics(Map.of(IN, 3, OUT, 3, DLQ, 1));
-        topics = new Topics(kafka.bootstrapServers());
+        topics = new KafkaTestClient(kafka.bootstrapServers());
         store = new FolderCheckpointStore(dir.resolve("store"));
         Nd4jRuntime.configure();
         var io = new CheckpointIO(store, dir.resolve("scratch"));
@@ -86,7 +88,7 @@ class SurgeonServiceIT {
         // the surgeon must refuse a model that no longer matches its manifest's sha256
         Files.write(dir.resolve("store/runs/run-corrupt/iter-000/base/model.zip"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
-        service = ServiceProcess.start("surgeon-service", Map.of(
+        service = ServiceProcess.startUnderTest("surgeon-service", Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", dir.resolve("store").toString(),
@@ -120,7 +122,7 @@ class SurgeonServiceIT {
     void ranksAreCutAndTheSmallerModelEmittedKeyedByRun() {
         topics.send(IN, "run-a", EventCodec.encode(ranks.get("run-a")));
 
-        FiltersPruned out = decode(topics.await(OUT, Topics.key("run-a"), 1, WAIT, SurgeonServiceIT::log).get(0));
+        FiltersPruned out = decode(topics.await(OUT, KafkaTestClient.key("run-a"), 1, WAIT, SurgeonServiceIT::log).get(0));
         assertEquals("run-a", out.runId());
         assertEquals(1, out.iteration());
         assertEquals("runs/run-a/iter-000/base/", out.parentCheckpoint());
@@ -149,13 +151,13 @@ class SurgeonServiceIT {
         topics.send(IN, "run-corrupt", EventCodec.encode(ranks.get("run-corrupt")));
         topics.send(IN, "run-b", good);
 
-        assertEquals("runs/run-b/iter-001/pruned/", decode(topics.await(OUT, Topics.key("run-b"), 1, WAIT, SurgeonServiceIT::log).get(0)).checkpoint());
+        assertEquals("runs/run-b/iter-001/pruned/", decode(topics.await(OUT, KafkaTestClient.key("run-b"), 1, WAIT, SurgeonServiceIT::log).get(0)).checkpoint());
         List<ConsumerRecord<String, String>> dead = topics.await(DLQ, r -> true, 4, WAIT, SurgeonServiceIT::log);
         assertEquals(4, dead.size(), dead.toString());
         Map<String, String> reasons = new HashMap<>();
         for (var record : dead) {
-            assertEquals(IN, Topics.header(record, "dead-letter-topic"), "dead-letter-topic header");
-            reasons.put(record.key(), Topics.header(record, "dead-letter-reason"));
+            assertEquals(IN, KafkaTestClient.header(record, "dead-letter-topic"), "dead-letter-topic header");
+            reasons.put(record.key(), KafkaTestClient.header(record, "dead-letter-reason"));
         }
         assertTrue(reasons.get("bad-json").contains("malformed JSON") || reasons.get("bad-json").contains("not a JSON object"), reasons.toString());
         assertTrue(reasons.get("run-v9").contains("version 9"), reasons.toString());
@@ -171,13 +173,13 @@ class SurgeonServiceIT {
     @Test
     @Order(3)
     void redeliveredEventYieldsTheSameOutputWithoutRecomputation() {
-        FiltersPruned first = decode(topics.await(OUT, Topics.key("run-a"), 1, WAIT, SurgeonServiceIT::log).get(0));
+        FiltersPruned first = decode(topics.await(OUT, KafkaTestClient.key("run-a"), 1, WAIT, SurgeonServiceIT::log).get(0));
         CheckpointKey key = CheckpointKey.parse(first.checkpoint());
         CheckpointManifest stored = store.manifest(key).orElseThrow();
 
         topics.send(IN, "run-a", EventCodec.encode(ranks.get("run-a")));
 
-        FiltersPruned again = decode(topics.await(OUT, Topics.key("run-a"), 2, WAIT, SurgeonServiceIT::log).get(1));
+        FiltersPruned again = decode(topics.await(OUT, KafkaTestClient.key("run-a"), 2, WAIT, SurgeonServiceIT::log).get(1));
         assertEquals(first.checkpoint(), again.checkpoint());
         assertEquals(first.filtersPerLayer(), again.filtersPerLayer());
         assertEquals(first.stageSeconds(), again.stageSeconds());

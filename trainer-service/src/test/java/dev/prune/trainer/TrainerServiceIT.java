@@ -9,6 +9,8 @@ import dev.prune.events.RunSpec;
 import dev.prune.events.TrainRequested;
 import dev.prune.events.Trained;
 import dev.prune.kafka.KafkaBroker;
+import dev.prune.local.KafkaTestClient;
+import dev.prune.local.ServiceProcess;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
 import dev.prune.pipeline.CheckpointIO;
@@ -60,7 +62,7 @@ class TrainerServiceIT {
     @TempDir
     static Path dir;
     static KafkaBroker kafka;
-    static Topics topics;
+    static KafkaTestClient topics;
     static FolderCheckpointStore store;
     static ServiceProcess service;
     static final Map<String, FiltersPruned> pruned = new HashMap<>();
@@ -69,7 +71,7 @@ class TrainerServiceIT {
     static void start() throws Exception {
         kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
         kafka.createTopics(Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
-        topics = new Topics(kafka.bootstrapServers());
+        topics = new KafkaTestClient(kafka.bootstrapServers());
         store = new FolderCheckpointStore(dir.resolve("store"));
         Nd4jRuntime.configure();
         var io = new CheckpointIO(store, dir.resolve("scratch"));
@@ -81,7 +83,7 @@ class TrainerServiceIT {
             var verdict = new Evaluated(1, run, 0, base, Evaluated.CONTINUE, "test", 0, base, Map.of(), SPEC);
             pruned.put(run, surgeon.handle(ranker.handle(verdict, n -> { }).orElseThrow()));
         }
-        service = ServiceProcess.start("trainer-service", Map.of(
+        service = ServiceProcess.startUnderTest("trainer-service", Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", dir.resolve("store").toString(),
@@ -114,8 +116,8 @@ class TrainerServiceIT {
     static Map<String, String> reasons(List<ConsumerRecord<String, String>> dead, String topic) {
         Map<String, String> reasons = new HashMap<>();
         for (var record : dead) {
-            assertEquals(topic, Topics.header(record, "dead-letter-topic"), "dead-letter-topic header");
-            reasons.put(record.key(), Topics.header(record, "dead-letter-reason"));
+            assertEquals(topic, KafkaTestClient.header(record, "dead-letter-topic"), "dead-letter-topic header");
+            reasons.put(record.key(), KafkaTestClient.header(record, "dead-letter-reason"));
         }
         return reasons;
     }
@@ -125,7 +127,7 @@ class TrainerServiceIT {
     void prunedModelIsFineTunedAndEmittedKeyedByRun() {
         topics.send(PRUNED, "run-a", EventCodec.encode(pruned.get("run-a")));
 
-        var record = topics.await(FINETUNED, Topics.key("run-a"), 1, WAIT, TrainerServiceIT::log).get(0);
+        var record = topics.await(FINETUNED, KafkaTestClient.key("run-a"), 1, WAIT, TrainerServiceIT::log).get(0);
         Finetuned out = EventCodec.decode(record.value(), Finetuned.class);
         assertEquals(1, out.iteration());
         assertEquals("runs/run-a/iter-001/pruned/", out.parentCheckpoint());
@@ -147,7 +149,7 @@ class TrainerServiceIT {
     void requestedBaseNetworkIsTrainedAndEmittedKeyedByRun() {
         topics.send(REQUESTED, "run-t", EventCodec.encode(request("run-t")));
 
-        Trained out = EventCodec.decode(topics.await(TRAINED, Topics.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
+        Trained out = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
                 Trained.class);
         assertEquals("runs/run-t/iter-000/base/", out.checkpoint());
         assertTrue(out.trainSeconds() > 0);
@@ -171,9 +173,9 @@ class TrainerServiceIT {
         topics.send(REQUESTED, "run-t2", request);
 
         assertEquals("runs/run-b/iter-001/finetuned/", EventCodec.decode(
-                topics.await(FINETUNED, Topics.key("run-b"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Finetuned.class).checkpoint());
+                topics.await(FINETUNED, KafkaTestClient.key("run-b"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Finetuned.class).checkpoint());
         assertEquals("runs/run-t2/iter-000/base/", EventCodec.decode(
-                topics.await(TRAINED, Topics.key("run-t2"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Trained.class).checkpoint());
+                topics.await(TRAINED, KafkaTestClient.key("run-t2"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Trained.class).checkpoint());
 
         Map<String, String> prunedReasons = reasons(topics.await(PRUNED + ".dlq", r -> true, 2, WAIT, TrainerServiceIT::log), PRUNED);
         assertEquals(2, prunedReasons.size(), prunedReasons.toString());
@@ -194,9 +196,9 @@ class TrainerServiceIT {
     @Test
     @Order(4)
     void redeliveredEventsYieldTheSameOutputsWithoutRecomputation() {
-        Finetuned first = EventCodec.decode(topics.await(FINETUNED, Topics.key("run-a"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
+        Finetuned first = EventCodec.decode(topics.await(FINETUNED, KafkaTestClient.key("run-a"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
                 Finetuned.class);
-        Trained firstBase = EventCodec.decode(topics.await(TRAINED, Topics.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
+        Trained firstBase = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
                 Trained.class);
         CheckpointManifest tuned = store.manifest(CheckpointKey.parse(first.checkpoint())).orElseThrow();
         CheckpointManifest base = store.manifest(CheckpointKey.parse(firstBase.checkpoint())).orElseThrow();
@@ -204,9 +206,9 @@ class TrainerServiceIT {
         topics.send(PRUNED, "run-a", EventCodec.encode(pruned.get("run-a")));
         topics.send(REQUESTED, "run-t", EventCodec.encode(request("run-t")));
 
-        Finetuned again = EventCodec.decode(topics.await(FINETUNED, Topics.key("run-a"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
+        Finetuned again = EventCodec.decode(topics.await(FINETUNED, KafkaTestClient.key("run-a"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
                 Finetuned.class);
-        Trained baseAgain = EventCodec.decode(topics.await(TRAINED, Topics.key("run-t"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
+        Trained baseAgain = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
                 Trained.class);
         assertEquals(first.checkpoint(), again.checkpoint());
         assertEquals(first.stageSeconds(), again.stageSeconds());

@@ -1,4 +1,4 @@
-package dev.prune.ranker;
+package dev.prune.local;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,20 +26,23 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** A test's view of the broker: send keyed records, read a topic from its start, compare committed and end offsets. */
-final class Topics implements AutoCloseable {
+/**
+ * A test's view of the broker: send keyed records, read a topic from its start, compare committed and end offsets.
+ * Keys and values are strings; {@link #close} it after use.
+ */
+public final class KafkaTestClient implements AutoCloseable {
     private final String bootstrap;
     private final KafkaProducer<String, String> producer;
     private final Admin admin;
 
-    Topics(String bootstrap) {
+    public KafkaTestClient(String bootstrap) {
         this.bootstrap = bootstrap;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
-    void send(String topic, String key, String value) {
+    public void send(String topic, String key, String value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -48,7 +51,7 @@ final class Topics implements AutoCloseable {
     }
 
     /** Every record of the topic so far (all partitions, from the start). */
-    List<ConsumerRecord<String, String>> read(String topic) {
+    public List<ConsumerRecord<String, String>> read(String topic) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -69,8 +72,8 @@ final class Topics implements AutoCloseable {
     }
 
     /** Waits until the topic holds records matching {@code match}, at least {@code count}; returns them all. */
-    List<ConsumerRecord<String, String>> await(String topic, Predicate<ConsumerRecord<String, String>> match, int count,
-                                               Duration timeout, Supplier<String> context) {
+    public List<ConsumerRecord<String, String>> await(String topic, Predicate<ConsumerRecord<String, String>> match, int count,
+                                                      Duration timeout, Supplier<String> context) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<ConsumerRecord<String, String>> found = read(topic).stream().filter(match).toList();
@@ -85,17 +88,19 @@ final class Topics implements AutoCloseable {
         }
     }
 
-    static Predicate<ConsumerRecord<String, String>> key(String key) {
+    /** Matches records with this key. */
+    public static Predicate<ConsumerRecord<String, String>> key(String key) {
         return r -> key.equals(r.key());
     }
 
-    static String header(ConsumerRecord<?, ?> record, String name) {
+    /** The value of the record's last header {@code name} as UTF-8 text, or null when absent. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Whether the group has committed every record of the topic (everything it received is acknowledged). */
-    boolean committedAll(String group, String topic) {
+    public boolean committedAll(String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -116,7 +121,8 @@ final class Topics implements AutoCloseable {
         }
     }
 
-    void awaitCommitted(String group, String topic, Duration timeout, Supplier<String> context) {
+    /** Waits until the group has committed every record of the topic, or fails with {@code context}. */
+    public void awaitCommitted(String group, String topic, Duration timeout, Supplier<String> context) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!committedAll(group, topic)) {
             if (System.nanoTime() > deadline) {
