@@ -22,6 +22,7 @@ public final class Nd4jRuntime {
     static final String NATIVE_VARIANT = "org.bytedeco.javacpp.platform.extension";
     static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
     private static volatile boolean configured;
+    private static boolean nativeBuildSelected;
 
     private Nd4jRuntime() {
     }
@@ -42,7 +43,11 @@ public final class Nd4jRuntime {
     }
 
     /** Chooses the native build unless the user already did (-D{@value #NATIVE_VARIANT}); "default" keeps plain nd4j-native. */
-    public static void selectNativeBuild() {
+    public static synchronized void selectNativeBuild() {
+        if (nativeBuildSelected) {
+            return;
+        }
+        nativeBuildSelected = true;
         String chosen = System.getProperty(NATIVE_VARIANT);
         if (chosen == null) {
             System.setProperty(NATIVE_VARIANT, variantFor(cpuFlags()));
