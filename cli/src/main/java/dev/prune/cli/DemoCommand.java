@@ -41,9 +41,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Nd4jRuntime.configure();
         Path work = ProjectPaths.workDir();
-        var mnist = new FashionMnist();
-        var train = mnist.train();
-        LocalPostgres.ensureRunning(progress);
+        var train = new FashionMnist().train();
+        int pgPort = Integer.getInteger("pruning.postgres.port", 5432);
+        try (LocalPostgres postgres = LocalPostgres.ensureRunning(work.resolve("postgres"), pgPort, progress)) {
+            return runDemo(work, train, pgPort);
+        }
+    }
+
+    private int runDemo(Path work, dev.prune.data.LabeledImages train, int pgPort) throws Exception {
 
         int baseImages = quick ? 3000 : 0;
         var baseData = baseImages > 0 ? train.shuffled(seed).take(baseImages) : train;
@@ -63,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         var settings = LocalPipeline.Settings.defaults(ProjectPaths.home(), work.resolve("demo"), Map.of(
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", storeRoot.toString(),
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/test",
                 "quarkus.datasource.username", "postgres"));
         try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));
