@@ -44,7 +44,8 @@ class PipelineEndToEndIT {
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", storeRoot.toString(),
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
-                "quarkus.datasource.username", "postgres")));
+                "quarkus.datasource.username", "postgres",
+                "evaluator.db.schema", "evaluator_e2e")));
         ledger = new Ledger(pipeline.evaluatorUrl());
         TinyBase.file(work.resolve("models"));
     }

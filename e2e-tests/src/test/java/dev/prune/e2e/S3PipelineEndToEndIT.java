@@ -49,6 +49,7 @@ class S3PipelineEndToEndIT {
         var properties = new java.util.HashMap<>(storeSettings);
         properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
         properties.put("quarkus.datasource.username", "postgres");
+        properties.put("evaluator.db.schema", "evaluator_e2e");
         pipeline = LocalPipeline.start(LocalPipeline.Settings.defaults(root, work, properties));
     }
 

@@ -8,7 +8,6 @@ import dev.prune.net.VggSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +34,9 @@ public final class BaseModelCache {
         return new Base(trained.model(), false, trained.report(), file);
     }
 
-    private static String fingerprint(VggSpec spec, LabeledImages data, TrainingSettings settings) {
-        int hash = Objects.hash(spec, data.size(), java.util.Arrays.hashCode(data.labels()), settings);
-        return Integer.toHexString(hash);
+    /** Stable across processes: built from the records' text (an enum's hashCode is not). */
+    static String fingerprint(VggSpec spec, LabeledImages data, TrainingSettings settings) {
+        String key = spec + "|" + data.size() + "|" + java.util.Arrays.hashCode(data.labels()) + "|" + settings;
+        return dev.prune.store.Sha256.ofBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
     }
 }
