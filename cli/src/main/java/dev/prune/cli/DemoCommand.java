@@ -71,7 +71,13 @@ final class DemoCommand implements Callable<Integer> {
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/test",
                 "quarkus.datasource.username", "postgres"));
         try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close));
+            var stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (stopping.compareAndSet(false, true)) {
+                    progress.line("interrupted: stopping the services and the broker");
+                }
+                pipeline.close();
+            }));
             progress.line("broker " + pipeline.broker().bootstrapServers() + ", evaluator " + pipeline.evaluatorUrl());
             pipeline.logFiles().forEach(f -> progress.line("  log: " + f));
             var client = new RunsClient(pipeline.evaluatorUrl());
@@ -81,11 +87,20 @@ final class DemoCommand implements Callable<Integer> {
             body.set("spec", spec());
             client.start(body);
             progress.line("run " + runId + " started (start-pruning published)");
-            JsonNode run = new RunFollower(client, progress).follow(runId, Duration.ofSeconds(2));
+            JsonNode run;
+            try {
+                run = new RunFollower(client, progress).follow(runId, Duration.ofSeconds(2));
+            } catch (dev.prune.error.PruningException e) {
+                if (stopping.get()) {
+                    return 130; // Ctrl-C: the hook is stopping everything; the evaluator going away is expected
+                }
+                throw e;
+            }
             Path reportDir = work.resolve("reports").resolve(runId);
             new RunReport(run).write(reportDir);
             progress.line("run " + runId + " " + run.path("status").asText() + ": "
                     + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
+            stopping.set(true);
             progress.line("stopping the services and the broker");
             pipeline.close();
             System.out.println("report: " + reportDir);
