@@ -239,15 +239,6 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The whole log so far. */
-    public String logText() {
-        try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Sleeps; an interruption ends the sleep with an {@link IllegalStateException} (the interrupt flag set again). */
     public static void pause(long millis) {
         try {

@@ -4,6 +4,7 @@ import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
 import dev.prune.pipeline.RankStage;
+import dev.prune.service.EventHandling;
 import dev.prune.service.StageMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -36,28 +37,24 @@ public class Ranker {
     RankStage stage;
     @Inject
     StageMetrics metrics;
+    @Inject
+    EventHandling events;
 
     @Incoming(IN)
     @Outgoing(OUT)
     @Blocking(value = "ranker", ordered = false)
     public Record<String, String> rank(String json) {
-        metrics.eventIn(IN);
-        try {
+        return events.handle(IN, OUT, json, () -> {
             Evaluated in = EventCodec.decode(json, Evaluated.class);
             if (!in.isContinue()) {
                 LOG.infof("run %s stopped at iteration %d (%s): nothing to rank", in.runId(), in.iteration(), in.reason());
-                return null; // acknowledged, nothing emitted
+                return null;
             }
             ImageRate rate = new ImageRate(metrics, STAGE);
             RanksComputed out = metrics.timeStage(STAGE, () -> stage.handle(in, rate::imagesDone)).orElseThrow();
             LOG.infof("run %s iteration %d: ranks at %s", out.runId(), out.iteration(), out.ranksCheckpoint());
-            metrics.eventOut(OUT);
-            return Record.of(out.runId(), EventCodec.encode(out));
-        } catch (RuntimeException e) {
-            metrics.eventFailed(IN, e.getClass().getSimpleName());
-            LOG.warnf("%s event of run %s goes to %s.dlq: %s", IN, String.valueOf(EventCodec.runIdOf(json)), IN, e.getMessage());
-            throw e;
-        }
+            return out;
+        });
     }
 
     /** Turns the ranker's cumulative image count into the images/s gauge. */

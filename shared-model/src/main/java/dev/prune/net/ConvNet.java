@@ -16,13 +16,6 @@ public record ConvNet(MultiLayerNetwork network, InputShape input) {
         return network.getLayerWiseConfigurations().getLayerActivationTypes(input.toInputType());
     }
 
-    /** Input type seen by layer {@code index} (after its preprocessor, if any). */
-    public InputType layerInputType(int index) {
-        InputType in = index == 0 ? input.toInputType() : layerOutputTypes().get(index - 1);
-        var pre = network.getLayerWiseConfigurations().getInputPreProcess(index);
-        return pre == null ? in : pre.getOutputType(in);
-    }
-
     public int numLayers() {
         return network.getnLayers();
     }

@@ -4,6 +4,7 @@ import dev.prune.events.EventCodec;
 import dev.prune.events.FiltersPruned;
 import dev.prune.events.RanksComputed;
 import dev.prune.pipeline.SurgeryStage;
+import dev.prune.service.EventHandling;
 import dev.prune.service.StageMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -34,23 +35,19 @@ public class Surgeon {
     SurgeryStage stage;
     @Inject
     StageMetrics metrics;
+    @Inject
+    EventHandling events;
 
     @Incoming(IN)
     @Outgoing(OUT)
     @Blocking(value = "surgeon", ordered = false)
     public Record<String, String> prune(String json) {
-        metrics.eventIn(IN);
-        try {
+        return events.handle(IN, OUT, json, () -> {
             RanksComputed in = EventCodec.decode(json, RanksComputed.class);
             FiltersPruned out = metrics.timeStage(STAGE, () -> stage.handle(in));
             LOG.infof("run %s iteration %d: %d filters removed, %s filters per layer, at %s", out.runId(), out.iteration(),
                     out.removed().values().stream().mapToInt(f -> f.length).sum(), out.filtersPerLayer(), out.checkpoint());
-            metrics.eventOut(OUT);
-            return Record.of(out.runId(), EventCodec.encode(out));
-        } catch (RuntimeException e) {
-            metrics.eventFailed(IN, e.getClass().getSimpleName());
-            LOG.warnf("%s event of run %s goes to %s.dlq: %s", IN, String.valueOf(EventCodec.runIdOf(json)), IN, e.getMessage());
-            throw e;
-        }
+            return out;
+        });
     }
 }

@@ -7,6 +7,7 @@ import dev.prune.events.TrainRequested;
 import dev.prune.events.Trained;
 import dev.prune.pipeline.FineTuneStage;
 import dev.prune.pipeline.TrainStage;
+import dev.prune.service.EventHandling;
 import dev.prune.service.StageMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -17,7 +18,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
-import java.util.function.Supplier;
 
 /**
  * filters-pruned -> fine-tuned model -> finetuned, and train-requested -> base network -> trained, keyed by run id.
@@ -44,19 +44,20 @@ public class Trainer {
     TrainStage train;
     @Inject
     StageMetrics metrics;
+    @Inject
+    EventHandling events;
 
     @Incoming(FINETUNE_IN)
     @Outgoing(FINETUNE_OUT)
     @Blocking(value = "finetune", ordered = false)
     public Record<String, String> fineTune(String json) {
-        return handle(FINETUNE_IN, json, () -> {
+        return events.handle(FINETUNE_IN, FINETUNE_OUT, json, () -> {
             FiltersPruned in = EventCodec.decode(json, FiltersPruned.class);
             Finetuned out = metrics.timeStage("finetune",
                     () -> fineTune.handle(in, report -> metrics.imagesPerSecond("finetune", report.imagesPerSecond())));
             LOG.infof("run %s iteration %d: fine-tuned at %s (%.1f images/s)", out.runId(), out.iteration(), out.checkpoint(),
                     out.fineTuneImagesPerSecond());
-            metrics.eventOut(FINETUNE_OUT);
-            return Record.of(out.runId(), EventCodec.encode(out));
+            return out;
         });
     }
 
@@ -64,26 +65,13 @@ public class Trainer {
     @Outgoing(TRAIN_OUT)
     @Blocking(value = "train", ordered = false)
     public Record<String, String> train(String json) {
-        return handle(TRAIN_IN, json, () -> {
+        return events.handle(TRAIN_IN, TRAIN_OUT, json, () -> {
             TrainRequested in = EventCodec.decode(json, TrainRequested.class);
             Trained out = metrics.timeStage("train",
                     () -> train.handle(in, report -> metrics.imagesPerSecond("train", report.imagesPerSecond())));
             LOG.infof("run %s: base network %s trained at %s in %.1f s", out.runId(), in.network(), out.checkpoint(),
                     out.trainSeconds());
-            metrics.eventOut(TRAIN_OUT);
-            return Record.of(out.runId(), EventCodec.encode(out));
+            return out;
         });
-    }
-
-    /** Counts the event in, and a failure (which then goes to the dead-letter topic) with its reason. */
-    private Record<String, String> handle(String topic, String json, Supplier<Record<String, String>> work) {
-        metrics.eventIn(topic);
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            metrics.eventFailed(topic, e.getClass().getSimpleName());
-            LOG.warnf("%s event of run %s goes to %s.dlq: %s", topic, String.valueOf(EventCodec.runIdOf(json)), topic, e.getMessage());
-            throw e;
-        }
     }
 }
