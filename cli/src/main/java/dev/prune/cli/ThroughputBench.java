@@ -34,7 +34,7 @@ final class ThroughputBench {
     }
 
     private double trainImagesPerSecond(ConvNet model) {
-        var net = model.network().clone();
+        var net = new ConvNet(model.network().clone(), model.input()).network();
         var batches = data.iterator(batchSize, true, 1);
         for (int i = 0; i < 3; i++) {
             net.fit(nextBatch(batches));

@@ -1,5 +1,6 @@
 package dev.prune.net;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -10,6 +11,21 @@ import java.util.List;
  * type in a built configuration, yet FLOPs, surgery of the flatten and latency all need it.
  */
 public record ConvNet(MultiLayerNetwork network, InputShape input) {
+
+    public ConvNet {
+        keepForwardPassForBackprop(network);
+    }
+
+    /**
+     * Without a cache mode DL4J runs every conv layer's forward pass a second time inside its
+     * backprop (ConvolutionLayer recomputes the pre-activation). Keeping it in device memory made
+     * training about 24 % and Taylor ranking about 20 % faster on vgg-small (docs/performance.md),
+     * for one pre-activation per conv layer of the batch in memory.
+     */
+    public static void keepForwardPassForBackprop(MultiLayerNetwork network) {
+        network.getLayerWiseConfigurations().setCacheMode(CacheMode.DEVICE);
+        network.setCacheMode(CacheMode.DEVICE);
+    }
 
     /** Output type of every layer, in layer order. */
     public List<InputType> layerOutputTypes() {
