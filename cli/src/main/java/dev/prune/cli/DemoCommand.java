@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prune.data.FashionMnist;
 import dev.prune.local.LocalPipeline;
+import dev.prune.report.RunReport;
 import dev.prune.net.VggSpec;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
@@ -34,6 +35,12 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
     @Option(names = "--seed", defaultValue = "0")
     long seed;
+    @Option(names = "--iterations", description = "Most pruning iterations (default: 2 with --quick, else 6)")
+    Integer iterations;
+    @Option(names = "--filters", description = "Filters removed per iteration (default: 16)")
+    Integer filters;
+    @Option(names = "--target-flops-reduction", description = "Stop once conv FLOPs are cut by this fraction (default: 0.5)")
+    Double targetFlopsReduction;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
@@ -88,8 +95,13 @@ final class DemoCommand implements Callable<Integer> {
             client.start(body);
             progress.line("run " + runId + " started (start-pruning published)");
             JsonNode run;
+            var memory = new MemoryLog(() -> {
+                Map<String, Long> pids = new java.util.LinkedHashMap<>(pipeline.processIds());
+                pids.put("cli", ProcessHandle.current().pid());
+                return pids;
+            });
             try {
-                run = new RunFollower(client, progress).follow(runId, Duration.ofSeconds(2));
+                run = new RunFollower(client, progress, n -> progress.line(memory.snapshot(n))).follow(runId, Duration.ofSeconds(2));
             } catch (dev.prune.error.PruningException e) {
                 if (stopping.get()) {
                     return 130; // Ctrl-C: the hook is stopping everything; the evaluator going away is expected
@@ -98,6 +110,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             Path reportDir = work.resolve("reports").resolve(runId);
             new RunReport(run).write(reportDir);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("memory.json").toFile(), memory.json());
+            progress.line("memory: peak RSS MB " + memory.json().get("peak_rss_mb") + "; growth per iteration (MB, from iteration 1 on) "
+                    + memory.growthPerIteration());
             progress.line("run " + runId + " " + run.path("status").asText() + ": "
                     + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
             stopping.set(true);
@@ -121,6 +136,15 @@ final class DemoCommand implements Callable<Integer> {
             spec.put("max_iterations", 6);
             spec.put("rank_images", 10000);
             spec.put("finetune_images", 0);
+        }
+        if (iterations != null) {
+            spec.put("max_iterations", iterations);
+        }
+        if (filters != null) {
+            spec.put("filters_per_iteration", filters);
+        }
+        if (targetFlopsReduction != null) {
+            spec.put("target_flops_reduction", targetFlopsReduction);
         }
         return spec;
     }

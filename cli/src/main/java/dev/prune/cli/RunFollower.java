@@ -3,15 +3,23 @@ package dev.prune.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.util.function.IntConsumer;
 
 /** Polls a run until it ends, drawing a progress bar and printing one line per iteration. */
 final class RunFollower {
     private final RunsClient client;
     private final ProgressLine progress;
+    private final IntConsumer afterIteration;
 
     RunFollower(RunsClient client, ProgressLine progress) {
+        this(client, progress, iteration -> { });
+    }
+
+    /** As the other, calling {@code afterIteration} once each iteration's line is printed. */
+    RunFollower(RunsClient client, ProgressLine progress, IntConsumer afterIteration) {
         this.client = client;
         this.progress = progress;
+        this.afterIteration = afterIteration;
     }
 
     /** @return the run's final state (status COMPLETED or FAILED) */
@@ -26,6 +34,7 @@ final class RunFollower {
                 if (n > printed) {
                     progress.line(iterationLine(it));
                     printed = n;
+                    afterIteration.accept(n);
                 }
             }
             String status = run.path("status").asText();

@@ -2,12 +2,10 @@ package dev.prune.cli;
 
 import dev.prune.data.LabeledImages;
 import dev.prune.measure.LatencyMeter;
+import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FeatureMapStatisticsCollector;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +27,7 @@ final class ThroughputBench {
         out.put("rank_images_per_s", rankImagesPerSecond(model));
         out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, 20, 51));
         out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, 5, 15));
-        out.put("peak_rss_mb", peakRssMb());
+        out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
         return out;
     }
 
@@ -62,19 +60,5 @@ final class ThroughputBench {
             it.reset();
         }
         return it.next();
-    }
-
-    /** Peak resident set of this process (VmHWM), in MiB. */
-    static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

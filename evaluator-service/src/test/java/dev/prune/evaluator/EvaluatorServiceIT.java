@@ -91,7 +91,7 @@ class EvaluatorServiceIT {
     }
 
     @Test
-    void finetunedIterationsAreEvaluatedOnceAndRedeliveriesRepublishTheLedgersAnswer() {
+    void finetunedIterationsAreEvaluatedOnceAndRedeliveriesRepublishTheLedgersAnswer() throws java.io.IOException {
         String run = TestPipeline.runId("iter");
         String base = pipeline.saveModel(run, 0, "base", null);
         pipeline.send(Topics.START_PRUNING, new StartPruning(1, run, base, TestPipeline.SPEC));
@@ -139,6 +139,21 @@ class EvaluatorServiceIT {
                 .body("iterations", equalTo(3))
                 .body("base.iteration", equalTo(0))
                 .body("result.iteration", equalTo(last.bestIteration()));
+        String html = given().get("/runs/{id}/report/summary.html", run).then().statusCode(200)
+                .contentType(containsString("text/html")).extract().asString();
+        assertEquals(4, html.split("<tr><td>").length, "one table row per iteration: " + html);
+        assertTrue(html.contains("<img src=\"accuracy-vs-flops.png\""), html);
+        given().get("/runs/{id}/report/summary.md", run).then().statusCode(200)
+                .contentType(containsString("text/markdown")).body(containsString("](filters-per-layer.png)"));
+        for (String chart : List.of("accuracy-vs-flops.png", "filters-per-layer.png")) {
+            byte[] png = given().get("/runs/{id}/report/{file}", run, chart).then().statusCode(200)
+                    .contentType("image/png").extract().asByteArray();
+            assertEquals(800, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth(), chart);
+        }
+        given().get("/runs/{id}/report/report.json", run).then().statusCode(200)
+                .body("final.iteration", equalTo(last.bestIteration())).body("iterations.size()", equalTo(3));
+        given().get("/runs/{id}/report/secrets.txt", run).then().statusCode(404)
+                .body("error", containsString("summary.html"));
     }
 
     @Test

@@ -81,6 +81,18 @@ public final class LocalPipeline implements AutoCloseable {
         return services.get(name);
     }
 
+    /** Process id of the broker and of each service, as they are now (a restarted service has a new one). */
+    public Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("kafka-broker", broker.pid());
+        services.forEach((name, service) -> {
+            if (service.isAlive()) {
+                pids.put(name, service.pid());
+            }
+        });
+        return pids;
+    }
+
     public String evaluatorUrl() {
         return services.get("evaluator-service").baseUrl();
     }

@@ -1,10 +1,11 @@
 package dev.prune.evaluator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prune.evaluator.api.RunViews.Accepted;
 import dev.prune.evaluator.api.RunViews.ApiError;
 import dev.prune.evaluator.api.RunViews.RunDetail;
-import dev.prune.evaluator.api.RunViews.RunReport;
+import dev.prune.evaluator.api.RunViews.RunOutcome;
 import dev.prune.evaluator.api.RunViews.RunSummary;
 import dev.prune.evaluator.api.StartRunRequests.InvalidRequest;
 import dev.prune.evaluator.api.StartRunRequests.StartRun;
@@ -12,6 +13,7 @@ import dev.prune.evaluator.ledger.LedgerConflictException;
 import dev.prune.evaluator.ledger.RunEntity;
 import dev.prune.evaluator.ledger.RunLedger;
 import dev.prune.evaluator.messaging.StartPruningPublisher;
+import dev.prune.report.RunReport;
 import dev.prune.events.EventCodec;
 import dev.prune.events.PipelineEvent;
 import dev.prune.events.StartPruning;
@@ -46,11 +48,13 @@ public class RunResource {
     private final RunLedger ledger;
     private final StartPruningPublisher publisher;
     private final CheckpointStore store;
+    private final ObjectMapper json;
 
-    public RunResource(RunLedger ledger, StartPruningPublisher publisher, CheckpointStore store) {
+    public RunResource(RunLedger ledger, StartPruningPublisher publisher, CheckpointStore store, ObjectMapper json) {
         this.ledger = ledger;
         this.publisher = publisher;
         this.store = store;
+        this.json = json;
     }
 
     @GET
@@ -75,11 +79,28 @@ public class RunResource {
 
     @GET
     @Path("/{id}/report")
-    @Operation(summary = "The run's result against its base network")
+    @Operation(summary = "The run's result against its base network (numbers; GET /runs/{id}/report/summary.html for the charts)")
     public Response report(@PathParam("id") String id) {
         return ledger.run(id)
-                .map(run -> Response.ok(RunReport.of(run, ledger.iterations(id))).build())
+                .map(run -> Response.ok(RunOutcome.of(run, ledger.iterations(id))).build())
                 .orElseGet(() -> notFound(id));
+    }
+
+    @GET
+    @Path("/{id}/report/{file}")
+    @Produces({MediaType.TEXT_HTML, "text/markdown", MediaType.APPLICATION_JSON, "image/png"})
+    @Operation(summary = "One file of the run's report, as the CLI writes it: summary.html (open this one in a browser),"
+            + " summary.md, report.json, accuracy-vs-flops.png, filters-per-layer.png")
+    public Response reportFile(@PathParam("id") String id, @PathParam("file") String file) {
+        var run = ledger.run(id);
+        if (run.isEmpty()) {
+            return notFound(id);
+        }
+        JsonNode view = json.valueToTree(RunDetail.of(run.get(), ledger.iterations(id)));
+        return new RunReport(view).file(file)
+                .map(f -> Response.ok(f.content(), f.mediaType()).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "a run report has no file '" + file + "'; it has "
+                        + String.join(", ", RunReport.FILES)));
     }
 
     @POST

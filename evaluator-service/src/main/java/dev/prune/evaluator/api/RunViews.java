@@ -89,7 +89,7 @@ public final class RunViews {
 
     /** The run's result against its base: the numbers of the paper's tables. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunReport(
+    public record RunOutcome(
             @JsonProperty("run_id") String runId,
             @JsonProperty("status") String status,
             @JsonProperty("stop_reason") String stopReason,
@@ -104,7 +104,7 @@ public final class RunViews {
             @JsonProperty("latency_b1_speedup") Double latencyB1Speedup,
             @JsonProperty("latency_b64_speedup") Double latencyB64Speedup) {
 
-        static RunReport of(RunEntity run, List<IterationEntity> iterations) {
+        static RunOutcome of(RunEntity run, List<IterationEntity> iterations) {
             IterationEntity base = iterations.isEmpty() ? null : iterations.get(0);
             IterationEntity result = null;
             if (base != null) {
@@ -112,7 +112,7 @@ public final class RunViews {
                 result = iterations.stream().filter(i -> i.iteration == best).findFirst().orElse(base);
             }
             boolean both = base != null && base.iteration == 0;
-            return new RunReport(run.id, run.status.name(), run.stopReason, run.failureReason, iterations.size(),
+            return new RunOutcome(run.id, run.status.name(), run.stopReason, run.failureReason, iterations.size(),
                     base == null ? null : IterationView.of(base), result == null ? null : IterationView.of(result),
                     both ? result.accuracy - base.accuracy : null,
                     both ? ratio(result.params, base.params) : null,

@@ -1,0 +1,80 @@
+package dev.prune.cli;
+
+import dev.prune.measure.ProcessMemory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Resident memory of every process of a local run, taken when each iteration is recorded: shows
+ * whether a long run grows from iteration to iteration, and each process's peak.
+ */
+final class MemoryLog {
+    private final Supplier<Map<String, Long>> processIds;
+    private final List<Map<String, Object>> snapshots = new ArrayList<>();
+    private final Map<String, Double> peaks = new LinkedHashMap<>();
+
+    MemoryLog(Supplier<Map<String, Long>> processIds) {
+        this.processIds = processIds;
+    }
+
+    /** Records every process's resident memory now; returns the one-line form. */
+    String snapshot(int iteration) {
+        Map<String, Object> rss = new LinkedHashMap<>();
+        processIds.get().forEach((name, pid) -> ProcessMemory.of(pid).ifPresent(m -> {
+            rss.put(name, round(m.residentMb()));
+            peaks.merge(name, m.peakResidentMb(), Math::max);
+        }));
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("iteration", iteration);
+        snapshot.put("rss_mb", rss);
+        snapshots.add(snapshot);
+        StringBuilder line = new StringBuilder("  memory (RSS MB):");
+        rss.forEach((name, mb) -> line.append(' ').append(name.replace("-service", "")).append(' ').append(mb));
+        return line.toString();
+    }
+
+    /** memory.json: every snapshot, each process's peak (VmHWM), and its growth from the second snapshot to the last. */
+    Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("snapshots", snapshots);
+        Map<String, Object> peak = new LinkedHashMap<>();
+        peaks.forEach((name, mb) -> peak.put(name, round(mb)));
+        json.put("peak_rss_mb", peak);
+        json.put("growth_mb_per_iteration", growthPerIteration());
+        return json;
+    }
+
+    /**
+     * Mean growth of each process per iteration between the second snapshot and the last. The first
+     * is left out: it includes one-time warm-up (native libraries, JIT, first workspaces).
+     */
+    Map<String, Double> growthPerIteration() {
+        Map<String, Double> growth = new LinkedHashMap<>();
+        if (snapshots.size() < 3) {
+            return growth;
+        }
+        var first = snapshots.get(1);
+        var last = snapshots.get(snapshots.size() - 1);
+        int span = (int) last.get("iteration") - (int) first.get("iteration");
+        rss(last).forEach((name, mb) -> {
+            Double from = rss(first).get(name);
+            if (from != null && span > 0) {
+                growth.put(name, round((mb - from) / span));
+            }
+        });
+        return growth;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> rss(Map<String, Object> snapshot) {
+        return (Map<String, Double>) snapshot.get("rss_mb");
+    }
+
+    private static double round(double mb) {
+        return Math.round(mb * 10) / 10.0;
+    }
+}
