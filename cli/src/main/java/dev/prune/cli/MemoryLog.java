@@ -37,7 +37,7 @@ final class MemoryLog {
         return line.toString();
     }
 
-    /** memory.json: every snapshot, each process's peak (VmHWM), and its growth from the second snapshot to the last. */
+    /** memory.json: every snapshot, each process's peak (VmHWM), and its growth per iteration. */
     Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("snapshots", snapshots);
@@ -49,23 +49,35 @@ final class MemoryLog {
     }
 
     /**
-     * Mean growth of each process per iteration between the second snapshot and the last. The first
-     * is left out: it includes one-time warm-up (native libraries, JIT, first workspaces).
+     * Growth of each process per iteration: the least-squares slope of its resident memory over the
+     * snapshots from the second on (the first includes one-time warm-up: native libraries, JIT, first
+     * workspaces). A slope, not last minus first, because the resident set swings by tens of MB as
+     * the heap and glibc hand memory back.
      */
     Map<String, Double> growthPerIteration() {
         Map<String, Double> growth = new LinkedHashMap<>();
         if (snapshots.size() < 3) {
             return growth;
         }
-        var first = snapshots.get(1);
-        var last = snapshots.get(snapshots.size() - 1);
-        int span = (int) last.get("iteration") - (int) first.get("iteration");
-        rss(last).forEach((name, mb) -> {
-            Double from = rss(first).get(name);
-            if (from != null && span > 0) {
-                growth.put(name, round((mb - from) / span));
+        List<Map<String, Object>> steady = snapshots.subList(1, snapshots.size());
+        for (String name : rss(steady.get(steady.size() - 1)).keySet()) {
+            double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (Map<String, Object> snapshot : steady) {
+                Double mb = rss(snapshot).get(name);
+                if (mb != null) {
+                    double x = (int) snapshot.get("iteration");
+                    n++;
+                    sx += x;
+                    sy += mb;
+                    sxx += x * x;
+                    sxy += x * mb;
+                }
             }
-        });
+            double denominator = n * sxx - sx * sx;
+            if (n >= 2 && denominator != 0) {
+                growth.put(name, round((n * sxy - sx * sy) / denominator));
+            }
+        }
         return growth;
     }
 

@@ -35,7 +35,9 @@ public final class LocalPipeline implements AutoCloseable {
                            List<String> jvmOptions, Duration startTimeout) {
         public static Settings defaults(Path projectRoot, Path workDir, Map<String, String> properties) {
             return new Settings(projectRoot, workDir, properties, 4,
-                    List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), Duration.ofMinutes(3));
+                    List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                            // hand freed native memory back to the OS (glibc keeps it otherwise; docs/performance.md)
+                            "-XX:+IgnoreUnrecognizedVMOptions", "-XX:TrimNativeHeapInterval=10000"), Duration.ofMinutes(3));
         }
     }
 

@@ -2,6 +2,8 @@ package dev.prune.runtime;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,10 @@ import java.nio.file.Path;
  * else the generic x86-64 one), so one installation serves every machine. DL4J's own
  * convolutions without oneDNN copy through a slow im2col and were 2-3x slower here.</li>
  * <li>DL4J's layer helpers (oneDNN), which M2.1 switches off by default.</li>
+ * <li>A warning when oneDNN's kernel cache is on (ONEDNN_PRIMITIVE_CACHE_CAPACITY is not 0): it keeps
+ * the JIT-compiled kernels of every layer shape, and pruning makes new shapes every iteration, so a
+ * long-running process grows (about 8 MB per iteration was measured) for no speed gain here. Only
+ * the environment can set it, so the launchers, test configuration and Dockerfiles do.</li>
  * <li>ND4J's periodic GC: DL4J's BatchNorm on CPU frees native memory only when the Java GC runs
  * (75-95 MB per step was measured), so long runs grow without it.</li>
  * </ul>
@@ -21,6 +27,8 @@ import java.nio.file.Path;
 public final class Nd4jRuntime {
     static final String NATIVE_VARIANT = "org.bytedeco.javacpp.platform.extension";
     static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
+    static final String KERNEL_CACHE = "ONEDNN_PRIMITIVE_CACHE_CAPACITY";
+    private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
     private static volatile boolean configured;
     private static boolean nativeBuildSelected;
 
@@ -36,6 +44,12 @@ public final class Nd4jRuntime {
             return;
         }
         selectNativeBuild();
+        String kernelCache = System.getenv(KERNEL_CACHE);
+        if (!"0".equals(kernelCache)) {
+            LOG.warn("{} is {}: oneDNN keeps the kernels of every layer shape, so memory grows with each pruning"
+                    + " iteration; set {}=0 in the environment (./pruning and the Dockerfiles do)",
+                    KERNEL_CACHE, kernelCache == null ? "not set" : kernelCache, KERNEL_CACHE);
+        }
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getMemoryManager().setAutoGcWindow((int) gcWindowMillis);
         Nd4j.getMemoryManager().togglePeriodicGc(gcWindowMillis > 0);
