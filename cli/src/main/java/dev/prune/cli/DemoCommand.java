@@ -111,8 +111,10 @@ final class DemoCommand implements Callable<Integer> {
             Path reportDir = work.resolve("reports").resolve(runId);
             new RunReport(run).write(reportDir);
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("memory.json").toFile(), memory.json());
-            progress.line("memory: peak RSS MB " + memory.json().get("peak_rss_mb") + "; growth per iteration (MB, from iteration 1 on) "
-                    + memory.growthPerIteration());
+            var growth = memory.growthPerIteration();
+            progress.line("memory: peak RSS MB " + memory.json().get("peak_rss_mb") + (growth.isEmpty()
+                    ? " (growth per iteration needs a run of 6 or more iterations)"
+                    : "; growth per iteration (MB, slope from iteration 1 on) " + growth));
             progress.line("run " + runId + " " + run.path("status").asText() + ": "
                     + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
             stopping.set(true);

@@ -13,6 +13,9 @@ import java.util.function.Supplier;
  * whether a long run grows from iteration to iteration, and each process's peak.
  */
 final class MemoryLog {
+    /** Fewer steady snapshots than this tell nothing about growth: one iteration's swing is tens of MB. */
+    private static final int MIN_SNAPSHOTS_FOR_GROWTH = 6;
+
     private final Supplier<Map<String, Long>> processIds;
     private final List<Map<String, Object>> snapshots = new ArrayList<>();
     private final Map<String, Double> peaks = new LinkedHashMap<>();
@@ -56,7 +59,7 @@ final class MemoryLog {
      */
     Map<String, Double> growthPerIteration() {
         Map<String, Double> growth = new LinkedHashMap<>();
-        if (snapshots.size() < 3) {
+        if (snapshots.size() < 1 + MIN_SNAPSHOTS_FOR_GROWTH) {
             return growth;
         }
         List<Map<String, Object>> steady = snapshots.subList(1, snapshots.size());
