@@ -1,6 +1,5 @@
 package dev.prune.ranker;
 
-import dev.prune.data.FashionMnist;
 import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
@@ -8,12 +7,10 @@ import dev.prune.events.RunSpec;
 import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
+import dev.prune.local.StageServiceFixture;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
-import dev.prune.pipeline.CheckpointIO;
-import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
-import dev.prune.store.FolderCheckpointStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,42 +73,29 @@ class RankerLongStageIT {
 
     @TempDir
     static Path dir;
+    static StageServiceFixture fixture;
     static KafkaBroker kafka;
     static KafkaTestClient topics;
     static ServiceProcess service;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
-        kafka.createTopics(Map.of(IN, 3, OUT, 3, DLQ, 1));
-        topics = new KafkaTestClient(kafka.bootstrapServers());
-        var store = new FolderCheckpointStore(dir.resolve("store"));
-        Nd4jRuntime.configure();
-        new CheckpointIO(store, dir.resolve("scratch"))
-                .saveModel(new CheckpointKey(RUN, 0, "base"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test", Map.of());
-        service = ServiceProcess.startUnderTest("ranker-service", Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", dir.resolve("store").toString(),
-                "pruning.scratch-dir", dir.resolve("service-scratch").toString(),
-                "pruning.fashion-mnist-dir", FashionMnist.defaultDirectory().toString(),
+        fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
+        kafka = fixture.kafka();
+        topics = fixture.topics();
+        fixture.io().saveModel(new CheckpointKey(RUN, 0, "base"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test",
+                Map.of());
+        service = fixture.startService("ranker-service", "ranker-service-long-stage.log", Map.of(
                 // the poll interval far below the stage; a consumer's session timeout must not exceed it
                 "mp.messaging.incoming.evaluated.max.poll.interval.ms", Long.toString(POLL_INTERVAL_MS),
                 "mp.messaging.incoming.evaluated.session.timeout.ms", "6000",
-                "mp.messaging.incoming.evaluated.heartbeat.interval.ms", "2000"),
-                Path.of("target", "it-logs", "ranker-service-long-stage.log"), Duration.ofSeconds(120));
+                "mp.messaging.incoming.evaluated.heartbeat.interval.ms", "2000"));
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (topics != null) {
-            topics.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.prune.ranker;
 
-import dev.prune.data.FashionMnist;
 import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
@@ -8,10 +7,9 @@ import dev.prune.events.RunSpec;
 import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
+import dev.prune.local.StageServiceFixture;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
-import dev.prune.pipeline.CheckpointIO;
-import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.store.FolderCheckpointStore;
@@ -51,6 +49,7 @@ class RankerServiceIT {
 
     @TempDir
     static Path dir;
+    static StageServiceFixture fixture;
     static KafkaBroker kafka;
     static KafkaTestClient topics;
     static FolderCheckpointStore store;
@@ -58,12 +57,11 @@ class RankerServiceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
-        kafka.createTopics(Map.of(IN, 3, OUT, 3, DLQ, 1));
-        topics = new KafkaTestClient(kafka.bootstrapServers());
-        store = new FolderCheckpointStore(dir.resolve("store"));
-        Nd4jRuntime.configure();
-        var io = new CheckpointIO(store, dir.resolve("scratch"));
+        fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
+        kafka = fixture.kafka();
+        topics = fixture.topics();
+        store = fixture.store();
+        var io = fixture.io();
         for (String run : List.of("run-a", "run-b", "run-kill")) {
             io.saveModel(new CheckpointKey(run, 0, "base"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test", Map.of());
         }
@@ -71,27 +69,15 @@ class RankerServiceIT {
     }
 
     static ServiceProcess startService(String logName) {
-        return ServiceProcess.startUnderTest("ranker-service", Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", dir.resolve("store").toString(),
-                "pruning.scratch-dir", dir.resolve("service-scratch").toString(),
-                "pruning.fashion-mnist-dir", FashionMnist.defaultDirectory().toString(),
+        return fixture.startService("ranker-service", logName, Map.of(
                 // a killed member's partitions move after its session times out: 45 s by default
-                "mp.messaging.incoming.evaluated.session.timeout.ms", "8000"),
-                Path.of("target", "it-logs", logName), Duration.ofSeconds(120));
+                "mp.messaging.incoming.evaluated.session.timeout.ms", "8000"));
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (topics != null) {
-            topics.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -9,12 +9,11 @@ import dev.prune.events.RunSpec;
 import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
+import dev.prune.local.StageServiceFixture;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
-import dev.prune.pipeline.CheckpointIO;
 import dev.prune.pipeline.DataCatalog;
 import dev.prune.pipeline.RankStage;
-import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.store.FolderCheckpointStore;
@@ -59,6 +58,7 @@ class SurgeonServiceIT {
 
     @TempDir
     static Path dir;
+    static StageServiceFixture fixture;
     static KafkaBroker kafka;
     static KafkaTestClient topics;
     static FolderCheckpointStore store;
@@ -69,12 +69,11 @@ class SurgeonServiceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
-        kafka.createTopics(Map.of(IN, 3, OUT, 3, DLQ, 1));
-        topics = new KafkaTestClient(kafka.bootstrapServers());
-        store = new FolderCheckpointStore(dir.resolve("store"));
-        Nd4jRuntime.configure();
-        var io = new CheckpointIO(store, dir.resolve("scratch"));
+        fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
+        kafka = fixture.kafka();
+        topics = fixture.topics();
+        store = fixture.store();
+        var io = fixture.io();
         var ranker = new RankStage(io, new DataCatalog(MNIST));
         for (String run : List.of("run-a", "run-b", "run-corrupt")) {
             String base = "runs/" + run + "/iter-000/base/";
@@ -88,24 +87,13 @@ class SurgeonServiceIT {
         // the surgeon must refuse a model that no longer matches its manifest's sha256
         Files.write(dir.resolve("store/runs/run-corrupt/iter-000/base/model.zip"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
-        service = ServiceProcess.startUnderTest("surgeon-service", Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", dir.resolve("store").toString(),
-                "pruning.scratch-dir", dir.resolve("service-scratch").toString()),
-                Path.of("target", "it-logs", "surgeon-service.log"), Duration.ofSeconds(120));
+        service = fixture.startService("surgeon-service", "surgeon-service.log", Map.of());
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (topics != null) {
-            topics.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -11,13 +11,12 @@ import dev.prune.events.Trained;
 import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
+import dev.prune.local.StageServiceFixture;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
-import dev.prune.pipeline.CheckpointIO;
 import dev.prune.pipeline.DataCatalog;
 import dev.prune.pipeline.RankStage;
 import dev.prune.pipeline.SurgeryStage;
-import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.store.FolderCheckpointStore;
@@ -61,6 +60,7 @@ class TrainerServiceIT {
 
     @TempDir
     static Path dir;
+    static StageServiceFixture fixture;
     static KafkaBroker kafka;
     static KafkaTestClient topics;
     static FolderCheckpointStore store;
@@ -69,12 +69,12 @@ class TrainerServiceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.builder(dir.resolve("kafka")).start();
-        kafka.createTopics(Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
-        topics = new KafkaTestClient(kafka.bootstrapServers());
-        store = new FolderCheckpointStore(dir.resolve("store"));
-        Nd4jRuntime.configure();
-        var io = new CheckpointIO(store, dir.resolve("scratch"));
+        fixture = StageServiceFixture.start(dir,
+                Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
+        kafka = fixture.kafka();
+        topics = fixture.topics();
+        store = fixture.store();
+        var io = fixture.io();
         var ranker = new RankStage(io, new DataCatalog(MNIST));
         var surgeon = new SurgeryStage(io);
         for (String run : List.of("run-a", "run-b")) {
@@ -83,25 +83,13 @@ class TrainerServiceIT {
             var verdict = new Evaluated(1, run, 0, base, Evaluated.CONTINUE, "test", 0, base, Map.of(), SPEC);
             pruned.put(run, surgeon.handle(ranker.handle(verdict, n -> { }).orElseThrow()));
         }
-        service = ServiceProcess.startUnderTest("trainer-service", Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", dir.resolve("store").toString(),
-                "pruning.scratch-dir", dir.resolve("service-scratch").toString(),
-                "pruning.fashion-mnist-dir", MNIST.toString()),
-                Path.of("target", "it-logs", "trainer-service.log"), Duration.ofSeconds(120));
+        service = fixture.startService("trainer-service", "trainer-service.log", Map.of());
     }
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (topics != null) {
-            topics.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
