@@ -105,7 +105,8 @@ public class Evaluator {
 
         Recorded recorded = ledger.record(new Measurement(runId, iteration, checkpoint, event.spec(), measured, removed, seconds));
         if (!recorded.replayed()) {
-            metrics.runGauges(runId, iteration, measured.accuracy(), measured.params(), measured.convFlops());
+            metrics.runGauges(runId, iteration, measured.accuracy(), measured.params(), measured.convFlops(),
+                    measured.filtersPerLayer());
             Evaluated verdict = recorded.event();
             LOG.infof("run %s: iteration %d accuracy %.4f, conv FLOPs %d -> %s (%s)", runId, iteration, measured.accuracy(),
                     measured.convFlops(), verdict.decision(), verdict.reason());

@@ -85,6 +85,7 @@ class EvaluatorServiceIT {
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("pruning_run_accuracy{run=\"" + run + "\"}"), "run gauges for " + run);
+        assertTrue(metrics.contains("pruning_run_filters{layer=\"conv1\",run=\"" + run + "\"}"), "filters per layer of " + run);
         assertTrue(metrics.contains("pruning_stage_seconds_count{stage=\"evaluate\"}"), "evaluate stage timer");
         assertTrue(metrics.contains("pruning_events_in_total{topic=\"start-pruning\"}"), "events in");
         assertTrue(metrics.contains("pruning_events_out_total{topic=\"evaluated\"}"), "events out");

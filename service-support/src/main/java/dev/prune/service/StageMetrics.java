@@ -45,12 +45,14 @@ public class StageMetrics {
         gauge("pruning.images.per.second", Tags.of("stage", stage), value);
     }
 
-    public void runGauges(String runId, int iteration, double accuracy, long params, long convFlops) {
+    public void runGauges(String runId, int iteration, double accuracy, long params, long convFlops,
+                          java.util.Map<String, Integer> filtersPerLayer) {
         Tags tags = Tags.of("run", runId);
         gauge("pruning.run.iteration", tags, iteration);
         gauge("pruning.run.accuracy", tags, accuracy);
         gauge("pruning.run.params", tags, params);
         gauge("pruning.run.conv.flops", tags, convFlops);
+        filtersPerLayer.forEach((layer, filters) -> gauge("pruning.run.filters", tags.and("layer", layer), filters));
     }
 
     private void gauge(String name, Tags tags, double value) {
