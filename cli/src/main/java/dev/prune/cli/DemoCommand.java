@@ -110,11 +110,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             Path reportDir = work.resolve("reports").resolve(runId);
             new RunReport(run).write(reportDir);
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("memory.json").toFile(), memory.json());
-            var growth = memory.growthPerIteration();
-            progress.line("memory: peak RSS MB " + memory.json().get("peak_rss_mb") + (growth.isEmpty()
+            MemoryLog.Summary memoryUse = memory.summary();
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("memory.json").toFile(), memoryUse);
+            progress.line("memory: peak RSS MB " + memoryUse.peakRssMb() + (memoryUse.growthMbPerIteration().isEmpty()
                     ? " (growth per iteration needs a run of 6 or more iterations)"
-                    : "; growth per iteration (MB, slope from iteration 1 on) " + growth));
+                    : "; growth per iteration (MB, slope from iteration 1 on) " + memoryUse.growthMbPerIteration()));
             progress.line("run " + runId + " " + run.path("status").asText() + ": "
                     + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
             stopping.set(true);

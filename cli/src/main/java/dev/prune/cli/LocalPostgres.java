@@ -108,10 +108,9 @@ final class LocalPostgres implements AutoCloseable {
 
     private static void run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new PruningException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + text.strip());
+            Result result = exec(command);
+            if (result.exit() != 0) {
+                throw new PruningException(String.join(" ", command) + " failed (exit " + result.exit() + "): " + result.output().strip());
             }
         } catch (IOException e) {
             throw new PruningException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
@@ -121,17 +120,24 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** The command's output, or "" when it cannot run (a query whose answer is then "no"). */
     private static String output(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text = new String(process.getInputStream().readAllBytes());
-            process.waitFor();
-            return text;
+            return exec(command).output();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result exec(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        return new Result(process.waitFor(), output);
     }
 }

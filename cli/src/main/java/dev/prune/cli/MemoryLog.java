@@ -1,5 +1,6 @@
 package dev.prune.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prune.measure.ProcessMemory;
 
 import java.util.ArrayList;
@@ -17,58 +18,60 @@ final class MemoryLog {
     private static final int MIN_SNAPSHOTS_FOR_GROWTH = 6;
 
     private final Supplier<Map<String, Long>> processIds;
-    private final List<Map<String, Object>> snapshots = new ArrayList<>();
+    private final List<Snapshot> snapshots = new ArrayList<>();
     private final Map<String, Double> peaks = new LinkedHashMap<>();
 
     MemoryLog(Supplier<Map<String, Long>> processIds) {
         this.processIds = processIds;
     }
 
+    /** Every process's resident memory (MiB) after one iteration. */
+    record Snapshot(@JsonProperty("iteration") int iteration, @JsonProperty("rss_mb") Map<String, Double> rssMb) {
+    }
+
+    /** memory.json: every snapshot, each process's peak (VmHWM) and its growth per iteration, all in MiB. */
+    record Summary(@JsonProperty("snapshots") List<Snapshot> snapshots,
+                   @JsonProperty("peak_rss_mb") Map<String, Double> peakRssMb,
+                   @JsonProperty("growth_mb_per_iteration") Map<String, Double> growthMbPerIteration) {
+    }
+
     /** Records every process's resident memory now; returns the one-line form. */
     String snapshot(int iteration) {
-        Map<String, Object> rss = new LinkedHashMap<>();
+        Map<String, Double> rss = new LinkedHashMap<>();
         processIds.get().forEach((name, pid) -> ProcessMemory.of(pid).ifPresent(m -> {
             rss.put(name, round(m.residentMb()));
             peaks.merge(name, m.peakResidentMb(), Math::max);
         }));
-        Map<String, Object> snapshot = new LinkedHashMap<>();
-        snapshot.put("iteration", iteration);
-        snapshot.put("rss_mb", rss);
-        snapshots.add(snapshot);
+        snapshots.add(new Snapshot(iteration, rss));
         StringBuilder line = new StringBuilder("  memory (RSS MB):");
         rss.forEach((name, mb) -> line.append(' ').append(name.replace("-service", "")).append(' ').append(mb));
         return line.toString();
     }
 
-    /** memory.json: every snapshot, each process's peak (VmHWM), and its growth per iteration. */
-    Map<String, Object> json() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("snapshots", snapshots);
-        Map<String, Object> peak = new LinkedHashMap<>();
+    Summary summary() {
+        Map<String, Double> peak = new LinkedHashMap<>();
         peaks.forEach((name, mb) -> peak.put(name, round(mb)));
-        json.put("peak_rss_mb", peak);
-        json.put("growth_mb_per_iteration", growthPerIteration());
-        return json;
+        return new Summary(List.copyOf(snapshots), peak, growthPerIteration());
     }
 
     /**
      * Growth of each process per iteration: the least-squares slope of its resident memory over the
      * snapshots from the second on (the first includes one-time warm-up: native libraries, JIT, first
      * workspaces). A slope, not last minus first, because the resident set swings by tens of MB as
-     * the heap and glibc hand memory back.
+     * the heap and glibc hand memory back. Empty for runs too short to tell.
      */
-    Map<String, Double> growthPerIteration() {
+    private Map<String, Double> growthPerIteration() {
         Map<String, Double> growth = new LinkedHashMap<>();
         if (snapshots.size() < 1 + MIN_SNAPSHOTS_FOR_GROWTH) {
             return growth;
         }
-        List<Map<String, Object>> steady = snapshots.subList(1, snapshots.size());
-        for (String name : rss(steady.get(steady.size() - 1)).keySet()) {
+        List<Snapshot> steady = snapshots.subList(1, snapshots.size());
+        for (String name : steady.get(steady.size() - 1).rssMb().keySet()) {
             double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-            for (Map<String, Object> snapshot : steady) {
-                Double mb = rss(snapshot).get(name);
+            for (Snapshot snapshot : steady) {
+                Double mb = snapshot.rssMb().get(name);
                 if (mb != null) {
-                    double x = (int) snapshot.get("iteration");
+                    double x = snapshot.iteration();
                     n++;
                     sx += x;
                     sy += mb;
@@ -82,11 +85,6 @@ final class MemoryLog {
             }
         }
         return growth;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> rss(Map<String, Object> snapshot) {
-        return (Map<String, Double>) snapshot.get("rss_mb");
     }
 
     private static double round(double mb) {

@@ -4,7 +4,6 @@ import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
 import dev.prune.events.RunSpec;
-import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
 import dev.prune.local.StageServiceFixture;
@@ -74,14 +73,12 @@ class RankerLongStageIT {
     @TempDir
     static Path dir;
     static StageServiceFixture fixture;
-    static KafkaBroker kafka;
     static KafkaTestClient topics;
     static ServiceProcess service;
 
     @BeforeAll
     static void start() throws Exception {
         fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
-        kafka = fixture.kafka();
         topics = fixture.topics();
         fixture.io().saveModel(new CheckpointKey(RUN, 0, "base"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test",
                 Map.of());

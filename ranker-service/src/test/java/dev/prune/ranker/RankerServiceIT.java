@@ -4,7 +4,6 @@ import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.RanksComputed;
 import dev.prune.events.RunSpec;
-import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
 import dev.prune.local.StageServiceFixture;
@@ -50,7 +49,6 @@ class RankerServiceIT {
     @TempDir
     static Path dir;
     static StageServiceFixture fixture;
-    static KafkaBroker kafka;
     static KafkaTestClient topics;
     static FolderCheckpointStore store;
     static ServiceProcess service;
@@ -58,7 +56,6 @@ class RankerServiceIT {
     @BeforeAll
     static void start() throws Exception {
         fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
-        kafka = fixture.kafka();
         topics = fixture.topics();
         store = fixture.store();
         var io = fixture.io();

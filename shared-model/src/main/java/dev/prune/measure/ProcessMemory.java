@@ -2,7 +2,6 @@ package dev.prune.measure;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -31,9 +30,7 @@ public record ProcessMemory(double residentMb, double peakResidentMb) {
                 }
             }
             return Double.isNaN(rss) ? Optional.empty() : Optional.of(new ProcessMemory(rss, hwm));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) { // NoSuchFileException: the process has ended
             return Optional.empty();
         }
     }

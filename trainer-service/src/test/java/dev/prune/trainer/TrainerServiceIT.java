@@ -8,7 +8,6 @@ import dev.prune.events.Finetuned;
 import dev.prune.events.RunSpec;
 import dev.prune.events.TrainRequested;
 import dev.prune.events.Trained;
-import dev.prune.kafka.KafkaBroker;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
 import dev.prune.local.StageServiceFixture;
@@ -61,7 +60,6 @@ class TrainerServiceIT {
     @TempDir
     static Path dir;
     static StageServiceFixture fixture;
-    static KafkaBroker kafka;
     static KafkaTestClient topics;
     static FolderCheckpointStore store;
     static ServiceProcess service;
@@ -71,7 +69,6 @@ class TrainerServiceIT {
     static void start() throws Exception {
         fixture = StageServiceFixture.start(dir,
                 Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
-        kafka = fixture.kafka();
         topics = fixture.topics();
         store = fixture.store();
         var io = fixture.io();
