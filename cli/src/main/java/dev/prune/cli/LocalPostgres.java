@@ -1,6 +1,7 @@
 package dev.prune.cli;
 
 import dev.prune.error.PruningException;
+import dev.prune.process.AllCpus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -136,7 +137,7 @@ final class LocalPostgres implements AutoCloseable {
     }
 
     private static Result exec(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(AllCpus.command(command)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         return new Result(process.waitFor(), output);
     }

@@ -593,7 +593,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static Process launch(List<String> command, Path logFile) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(dev.prune.process.AllCpus.command(command));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         // stdin stays a pipe that is never written: BrokerLauncher stops the broker when it closes

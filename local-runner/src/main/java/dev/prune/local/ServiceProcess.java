@@ -1,5 +1,7 @@
 package dev.prune.local;
 
+import dev.prune.process.AllCpus;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -114,7 +116,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (logFile.getParent() != null) {
                 Files.createDirectories(logFile.getParent());
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(AllCpus.command(command)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
             process = builder.start();
