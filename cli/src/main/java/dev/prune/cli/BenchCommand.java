@@ -3,6 +3,7 @@ package dev.prune.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prune.data.FashionMnist;
+import dev.prune.error.PruningException;
 import dev.prune.data.LabeledImages;
 import dev.prune.loop.IterationResult;
 import dev.prune.loop.LoopListener;
@@ -13,6 +14,7 @@ import dev.prune.measure.ModelMeter;
 import dev.prune.measure.ModelMetrics;
 import dev.prune.net.ConvNet;
 import dev.prune.net.VggSpec;
+import dev.prune.rank.Criterion;
 import dev.prune.rank.RankingOptions;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.train.BaseModelCache;
@@ -37,6 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
     @Option(names = "--throughput", description = "Measure steady-state speed (train, rank, latency, memory) of the base and the half-pruned network; writes throughput.json")
     boolean throughput;
+    @Option(names = "--pytorch", description = "With --throughput: measure the same network in PyTorch right after (tools/pytorch_throughput.py) and report ratios")
+    boolean pytorch;
     @Option(names = "--oracle", description = "Also compute each criterion's Spearman correlation against the brute-force oracle")
     boolean oracle;
     @Option(names = "--data-dir", description = "Folder with the Fashion-MNIST IDX files (default: $FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)")
@@ -57,11 +61,18 @@ final class BenchCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--lr", defaultValue = "1e-3")
     double learningRate;
+    @Option(names = "--criterion", defaultValue = "taylor",
+            description = "Ranking criterion of the loop: taylor (the paper), taylor_batch_mean, weight_l1 or mean_activation")
+    String criterion;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
     @Override
     public Integer call() throws Exception {
+        RankingOptions ranking = RankingOptions.paper().with(Criterion.parse(criterion));
+        if (pytorch && !throughput) {
+            throw new PruningException("--pytorch compares throughput figures: use it with --throughput");
+        }
         Nd4jRuntime.configure();
         BenchScale scale = quick ? BenchScale.QUICK : BenchScale.FULL;
         Path outDir = out != null ? out : ProjectPaths.workDir().resolve("bench");
@@ -73,7 +84,8 @@ final class BenchCommand implements Callable<Integer> {
             test = test.shuffled(seed).take(scale.testImages());
         }
         if (throughput) {
-            return new ThroughputCommand(train, batchSize, seed, batchNorm, outDir, quick).run();
+            return new ThroughputCommand(train, batchSize, seed, batchNorm, outDir, quick,
+                    pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory()).run();
         }
         System.out.printf("bench (%s): vgg-small%s on Fashion-MNIST, %d train / %d test images, seed %d%n",
                 quick ? "quick" : "full", batchNorm ? " with BatchNorm" : "", train.size(), test.size(), seed);
@@ -98,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
             spearman = new CriteriaComparison(progress).againstOracle(base.model(), train, scale.oracleImages(), batchSize);
         }
 
-        var settings = new LoopSettings(iterations, filters, 1, scale.rankImages(), batchSize, RankingOptions.paper(),
+        var settings = new LoopSettings(iterations, filters, 1, scale.rankImages(), batchSize, ranking,
                 baseTraining.withEpochs(finetuneEpochs).withMaxImages(scale.fineTuneImages()), measure);
         var result = new PruningLoop(train, test, settings, new LoopListener() {
             @Override
@@ -118,6 +130,7 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", quick ? "quick" : "full");
+        report.put("criterion", ranking.criterion().key());
         report.put("train_images", train.size());
         report.put("test_images", test.size());
         report.put("base", BenchJson.metrics(baseMetrics));

@@ -16,6 +16,7 @@ import dev.prune.surgery.FilterSurgeon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** bench --throughput: speed of vgg-small and of the same network with half its filters removed. */
@@ -26,14 +27,20 @@ final class ThroughputCommand {
     private final boolean batchNorm;
     private final Path outDir;
     private final boolean quick;
+    private final PytorchReference pytorch;
+    private final Path dataDir;
 
-    ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, Path outDir, boolean quick) {
+    /** @param pytorch when not null, the same figures are measured in PyTorch afterwards and given as ratios */
+    ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, Path outDir, boolean quick,
+                      PytorchReference pytorch, Path dataDir) {
         this.train = train;
         this.batchSize = batchSize;
         this.seed = seed;
         this.batchNorm = batchNorm;
         this.outDir = outDir;
         this.quick = quick;
+        this.pytorch = pytorch;
+        this.dataDir = dataDir;
     }
 
     int run() throws Exception {
@@ -50,11 +57,38 @@ final class ThroughputCommand {
         report.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         report.put("nd4j_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "default"));
         report.put("pruned", prunedReport);
+        if (pytorch != null) {
+            System.out.println("measuring the same in PyTorch...");
+            Map<String, Object> torch = pytorch.measure(dataDir, batchSize, steps, batchNorm, filters(base), filters(pruned));
+            report.put("pytorch", torch);
+            report.put("vs_pytorch", ratios(report, torch));
+            prunedReport.put("vs_pytorch", ratios(prunedReport, asMap(torch.get("pruned"))));
+        }
         Files.createDirectories(outDir);
         Path json = outDir.resolve("throughput.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         System.out.println("wrote " + json);
         return 0;
+    }
+
+    /** Speeds as ours / PyTorch's (1.0 or more: at least as fast); latencies as ours / PyTorch's (lower is better). */
+    static Map<String, Object> ratios(Map<String, Object> ours, Map<String, Object> theirs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : new String[]{"train_images_per_s", "rank_images_per_s", "latency_b1_ms", "latency_b64_ms", "peak_rss_mb"}) {
+            double mine = ((Number) ours.get(key)).doubleValue();
+            double other = ((Number) theirs.get(key)).doubleValue();
+            out.put(key, mine / other);
+        }
+        return out;
+    }
+
+    private static List<Integer> filters(ConvNet model) {
+        return dev.prune.graph.ConvDependencies.of(model).stream().map(c -> c.filters()).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return (Map<String, Object>) value;
     }
 }
