@@ -114,7 +114,10 @@ final class DemoCommand implements Callable<Integer> {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportDir.resolve("memory.json").toFile(), memoryUse);
             progress.line("memory: peak RSS MB " + memoryUse.peakRssMb() + (memoryUse.growthMbPerIteration().isEmpty()
                     ? " (growth per iteration needs a run of 6 or more iterations)"
-                    : "; growth per iteration (MB, slope from iteration 1 on) " + memoryUse.growthMbPerIteration()));
+                    : "; growth per iteration (MB, slope from iteration 1 on) " + memoryUse.growthMbPerIteration()
+                    + (memoryUse.troughGrowthMbPerIteration().isEmpty() ? ""
+                    : "; of the troughs (lowest of every " + MemoryLog.TROUGH_WINDOW + " iterations) "
+                    + memoryUse.troughGrowthMbPerIteration())));
             progress.line("run " + runId + " " + run.path("status").asText() + ": "
                     + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
             stopping.set(true);
