@@ -102,6 +102,9 @@ final class MemoryLog {
     /** Least-squares slope of each process's resident memory over the iterations of these snapshots. */
     private static Map<String, Double> slopes(List<Snapshot> points) {
         Map<String, Double> growth = new LinkedHashMap<>();
+        if (points.isEmpty()) {
+            return growth; // a process seen only in the last, incomplete window
+        }
         for (String name : points.get(points.size() - 1).rssMb().keySet()) {
             double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
             for (Snapshot snapshot : points) {

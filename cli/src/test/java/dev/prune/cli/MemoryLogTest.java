@@ -35,6 +35,17 @@ class MemoryLogTest {
     }
 
     @Test
+    void aProcessSeenOnlyAtTheEndIsLeftOut() {
+        List<MemoryLog.Snapshot> snapshots = new ArrayList<>();
+        for (int i = 0; i <= 12; i++) {
+            snapshots.add(new MemoryLog.Snapshot(i, i < 12 ? Map.of("ranker", 400.0) : Map.of("ranker", 400.0, "late", 100.0)));
+        }
+        Map<String, Double> troughs = MemoryLog.troughGrowthPerIteration(snapshots);
+        assertEquals(0.0, troughs.get("ranker"), 1e-9);
+        assertTrue(!troughs.containsKey("late"));
+    }
+
+    @Test
     void shortRunsReportNoGrowth() {
         List<MemoryLog.Snapshot> snapshots = new ArrayList<>();
         for (int i = 0; i <= 9; i++) {
