@@ -138,7 +138,7 @@ def measure(filters, images, labels, args):
         "train_images_per_s": train_rate(model, data, args.steps, args.batch_size),
         "rank_images_per_s": rank_rate(vgg_small(filters, args.batch_norm), data, args.steps, args.batch_size),
         "latency_b1_ms": median_latency_ms(model, 1, args.latency_warmup, args.latency_runs_b1),
-        "latency_b64_ms": median_latency_ms(model, 64, max(1, args.latency_warmup // 4), args.latency_runs_b64),
+        "latency_b64_ms": median_latency_ms(model, 64, args.latency_warmup_b64, args.latency_runs_b64),
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -152,6 +152,7 @@ def main():
     parser.add_argument("--threads", type=int, default=0, help="0: every core")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--latency-warmup", type=int, default=20)
+    parser.add_argument("--latency-warmup-b64", type=int, default=5)
     parser.add_argument("--latency-runs-b1", type=int, default=51)
     parser.add_argument("--latency-runs-b64", type=int, default=15)
     parser.add_argument("--batch-norm", action="store_true", help="BatchNorm after each conv")

@@ -3,6 +3,7 @@ package dev.prune.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prune.error.PruningException;
+import dev.prune.measure.MeasureSettings;
 import dev.prune.process.AllCpus;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs tools/pytorch_throughput.py, the same throughput measurement in PyTorch, so that the benchmark
@@ -48,18 +48,21 @@ final class PytorchReference {
     }
 
     /** The script's JSON report: base figures at the top level, the pruned network's under "pruned". */
-    Map<String, Object> measure(Path dataDir, int batchSize, int steps, boolean batchNorm, List<Integer> baseFilters,
-                                List<Integer> prunedFilters) throws IOException, InterruptedException {
+    Map<String, Object> measure(Path dataDir, int batchSize, int steps, MeasureSettings latency, boolean batchNorm,
+                                List<Integer> baseFilters, List<Integer> prunedFilters) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python, script.toString(), "--data-dir", dataDir.toString(),
                 "--batch-size", String.valueOf(batchSize), "--steps", String.valueOf(steps),
+                "--latency-warmup", String.valueOf(latency.latencyWarmup()),
+                "--latency-warmup-b64", String.valueOf(latency.latencyWarmupB64()),
+                "--latency-runs-b1", String.valueOf(latency.latencyRunsB1()),
+                "--latency-runs-b64", String.valueOf(latency.latencyRunsB64()),
                 "--threads", String.valueOf(threads()), "--base", csv(baseFilters), "--pruned", csv(prunedFilters)));
         if (batchNorm) {
             command.add("--batch-norm");
         }
         Process process = new ProcessBuilder(AllCpus.command(command)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
+        if (process.waitFor() != 0) {
             throw new PruningException("the PyTorch reference failed (" + String.join(" ", command) + "); its errors are above");
         }
         return new ObjectMapper().readValue(new String(out, StandardCharsets.UTF_8).strip(), new TypeReference<>() { });
@@ -78,7 +81,7 @@ final class PytorchReference {
         try {
             Process probe = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
             probe.getInputStream().readAllBytes();
-            return probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+            return probe.waitFor() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.prune.cli;
 
 import dev.prune.data.LabeledImages;
 import dev.prune.measure.LatencyMeter;
+import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FeatureMapStatisticsCollector;
@@ -14,19 +15,21 @@ final class ThroughputBench {
     private final LabeledImages data;
     private final int batchSize;
     private final int steps;
+    private final MeasureSettings latency;
 
-    ThroughputBench(LabeledImages data, int batchSize, int steps) {
+    ThroughputBench(LabeledImages data, int batchSize, int steps, MeasureSettings latency) {
         this.data = data;
         this.batchSize = batchSize;
         this.steps = steps;
+        this.latency = latency;
     }
 
     Map<String, Object> measure(ConvNet model) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("train_images_per_s", trainImagesPerSecond(model));
         out.put("rank_images_per_s", rankImagesPerSecond(model));
-        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, 20, 51));
-        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, 5, 15));
+        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, latency.latencyWarmup(), latency.latencyRunsB1()));
+        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(), latency.latencyRunsB64()));
         out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
         return out;
     }

@@ -3,7 +3,9 @@ package dev.prune.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prune.data.LabeledImages;
+import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ModelCost;
+import dev.prune.measure.ModelMeter;
 import dev.prune.net.ConvNet;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
@@ -46,7 +48,8 @@ final class ThroughputCommand {
     int run() throws Exception {
         int steps = quick ? 10 : 40;
         ConvNet base = VggBuilder.build(VggSpec.vggSmall(batchNorm, seed));
-        var bench = new ThroughputBench(train, batchSize, steps);
+        var latency = MeasureSettings.standard();
+        var bench = new ThroughputBench(train, batchSize, steps, latency);
         Map<String, Object> report = new LinkedHashMap<>(bench.measure(base));
         var ranking = FilterRanker.rank(base, Map.of(), RankingOptions.paper().with(Criterion.WEIGHT_L1));
         int half = dev.prune.graph.ConvDependencies.of(base).stream().mapToInt(c -> c.filters()).sum() / 2;
@@ -59,7 +62,8 @@ final class ThroughputCommand {
         report.put("pruned", prunedReport);
         if (pytorch != null) {
             System.out.println("measuring the same in PyTorch...");
-            Map<String, Object> torch = pytorch.measure(dataDir, batchSize, steps, batchNorm, filters(base), filters(pruned));
+            Map<String, Object> torch = pytorch.measure(dataDir, batchSize, steps, latency, batchNorm,
+                    filters(base), filters(pruned));
             report.put("pytorch", torch);
             report.put("vs_pytorch", ratios(report, torch));
             prunedReport.put("vs_pytorch", ratios(prunedReport, asMap(torch.get("pruned"))));
@@ -84,7 +88,7 @@ final class ThroughputCommand {
     }
 
     private static List<Integer> filters(ConvNet model) {
-        return dev.prune.graph.ConvDependencies.of(model).stream().map(c -> c.filters()).toList();
+        return List.copyOf(ModelMeter.filtersPerLayer(model).values());
     }
 
     @SuppressWarnings("unchecked")

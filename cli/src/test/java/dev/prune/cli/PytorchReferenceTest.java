@@ -2,6 +2,7 @@ package dev.prune.cli;
 
 import dev.prune.data.FashionMnist;
 import dev.prune.error.PruningException;
+import dev.prune.measure.MeasureSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class PytorchReferenceTest {
             assumeTrue(false, e.getMessage());
             return;
         }
-        Map<String, Object> report = pytorch.measure(FashionMnist.defaultDirectory(), 16, 2, true,
+        Map<String, Object> report = pytorch.measure(FashionMnist.defaultDirectory(), 16, 2, MeasureSettings.quick(), true,
                 List.of(8, 8, 16, 16), List.of(4, 6, 8, 12));
         assertEquals(List.of(8, 8, 16, 16), report.get("filters"));
         @SuppressWarnings("unchecked")

@@ -9,4 +9,9 @@ public record MeasureSettings(int evalBatchSize, int latencyWarmup, int latencyR
     public static MeasureSettings quick() {
         return new MeasureSettings(256, 5, 15, 5);
     }
+
+    /** Warm-up runs at batch 64: a quarter of batch 1's (each run is ~20x longer), at least one. */
+    public int latencyWarmupB64() {
+        return Math.max(1, latencyWarmup / 4);
+    }
 }

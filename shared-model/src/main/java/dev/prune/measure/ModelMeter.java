@@ -27,7 +27,7 @@ public final class ModelMeter {
         var quality = AccuracyEvaluator.evaluate(model, heldOut, settings.evalBatchSize());
         var cost = ModelCost.of(model);
         double b1 = LatencyMeter.medianMillis(model, 1, settings.latencyWarmup(), settings.latencyRunsB1());
-        double b64 = LatencyMeter.medianMillis(model, 64, Math.max(1, settings.latencyWarmup() / 4), settings.latencyRunsB64());
+        double b64 = LatencyMeter.medianMillis(model, 64, settings.latencyWarmupB64(), settings.latencyRunsB64());
         return new ModelMetrics(quality.accuracy(), quality.loss(), cost.params(), cost.convFlops(), cost.totalFlops(),
                 serializedBytes(model), b1, b64, filtersPerLayer(model));
     }
