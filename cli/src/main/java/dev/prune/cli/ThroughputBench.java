@@ -36,7 +36,7 @@ final class ThroughputBench {
 
     private double trainImagesPerSecond(ConvNet model) {
         var net = model.network().clone(); // the clone's layers lose their cache mode
-        ConvNet.keepForwardPassForBackprop(net);
+        ConvNet.useFastBackprop(net);
         var batches = data.iterator(batchSize, true, 1);
         for (int i = 0; i < 3; i++) {
             net.fit(nextBatch(batches));

@@ -13,18 +13,23 @@ import java.util.List;
 public record ConvNet(MultiLayerNetwork network, InputShape input) {
 
     public ConvNet {
-        keepForwardPassForBackprop(network);
+        useFastBackprop(network);
     }
 
     /**
-     * Without a cache mode DL4J runs every conv layer's forward pass a second time inside its
-     * backprop (ConvolutionLayer recomputes the pre-activation). Keeping it in device memory made
-     * training about 24 % and Taylor ranking about 20 % faster on vgg-small (docs/performance.md),
-     * for one pre-activation per conv layer of the batch in memory.
+     * Two changes to how DL4J runs backprop, neither of which changes a result (docs/performance.md):
+     * <ul>
+     *   <li>a cache mode: without one DL4J runs every conv layer's forward pass a second time inside
+     *       its backprop (ConvolutionLayer recomputes the pre-activation). Keeping it in device memory
+     *       made training about 24 % and Taylor ranking about 20 % faster on vgg-small, for one
+     *       pre-activation per conv layer of the batch in memory;</li>
+     *   <li>{@link FastReluGradient} in place of every plain ReLU: 7-10 % faster steps.</li>
+     * </ul>
      */
-    public static void keepForwardPassForBackprop(MultiLayerNetwork network) {
+    public static void useFastBackprop(MultiLayerNetwork network) {
         network.getLayerWiseConfigurations().setCacheMode(CacheMode.DEVICE);
         network.setCacheMode(CacheMode.DEVICE);
+        FastReluGradient.install(network);
     }
 
     /** Output type of every layer, in layer order. */

@@ -23,7 +23,7 @@ public final class ModelFiles {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".model-", ".zip.tmp");
             try {
-                ModelSerializer.writeModel(model.network(), tmp.toFile(), false);
+                writePlainDl4j(model, tmp);
                 ModelSerializer.addObjectToFile(tmp.toFile(), INPUT_SHAPE_ENTRY, encode(model.input()));
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -32,6 +32,16 @@ public final class ModelFiles {
         } catch (IOException | RuntimeException e) {
             throw new PruningException("could not write model to " + file + ": " + e.getMessage()
                     + "; check that the folder is writable and the disk has space", e);
+        }
+    }
+
+    /** Written with DL4J's own activations, so any DL4J (without this project's classes) loads the file. */
+    private static void writePlainDl4j(ConvNet model, Path file) throws IOException {
+        FastReluGradient.uninstall(model.network());
+        try {
+            ModelSerializer.writeModel(model.network(), file.toFile(), false);
+        } finally {
+            FastReluGradient.install(model.network());
         }
     }
 

@@ -25,7 +25,7 @@ public final class Trainer {
                         .seed(settings.seed())
                         .build())
                 .build();
-        ConvNet.keepForwardPassForBackprop(tuned);
+        ConvNet.useFastBackprop(tuned);
         LabeledImages used = settings.maxImages() > 0 && settings.maxImages() < data.size()
                 ? data.shuffled(settings.seed()).take(settings.maxImages()) : data;
         DataSetIterator batches = used.iterator(settings.batchSize(), true, settings.seed());
