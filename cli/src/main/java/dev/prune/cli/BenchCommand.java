@@ -41,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean throughput;
     @Option(names = "--pytorch", description = "With --throughput: measure the same network in PyTorch right after (tools/pytorch_throughput.py) and report ratios")
     boolean pytorch;
+    @Option(names = "--rounds", description = "With --throughput: measure this many times, alternating with PyTorch, and report medians"
+            + " (default: 3 with --pytorch, else 1)")
+    Integer rounds;
     @Option(names = "--oracle", description = "Also compute each criterion's Spearman correlation against the brute-force oracle")
     boolean oracle;
     @Option(names = "--data-dir", description = "Folder with the Fashion-MNIST IDX files (default: $FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)")
@@ -67,9 +70,16 @@ final class BenchCommand implements Callable<Integer> {
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
+    private int throughputRounds() {
+        return rounds != null ? rounds : pytorch ? 3 : 1;
+    }
+
     @Override
     public Integer call() throws Exception {
         RankingOptions ranking = RankingOptions.paper().with(Criterion.parse(criterion));
+        if (rounds != null && (!throughput || rounds < 1)) {
+            throw new PruningException("--rounds " + rounds + ": give a count of 1 or more, with --throughput");
+        }
         if (pytorch && !throughput) {
             throw new PruningException("--pytorch compares throughput figures: use it with --throughput");
         }
@@ -85,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (throughput) {
             return new ThroughputCommand(train, batchSize, seed, batchNorm, outDir, quick,
-                    pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory()).run();
+                    pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory(), throughputRounds()).run();
         }
         System.out.printf("bench (%s): vgg-small%s on Fashion-MNIST, %d train / %d test images, seed %d%n",
                 quick ? "quick" : "full", batchNorm ? " with BatchNorm" : "", train.size(), test.size(), seed);

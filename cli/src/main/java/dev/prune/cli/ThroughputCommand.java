@@ -17,6 +17,7 @@ import dev.prune.surgery.FilterSurgeon;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,11 @@ final class ThroughputCommand {
     private final boolean quick;
     private final PytorchReference pytorch;
     private final Path dataDir;
+    private final int rounds;
 
     /** @param pytorch when not null, the same figures are measured in PyTorch afterwards and given as ratios */
     ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, Path outDir, boolean quick,
-                      PytorchReference pytorch, Path dataDir) {
+                      PytorchReference pytorch, Path dataDir, int rounds) {
         this.train = train;
         this.batchSize = batchSize;
         this.seed = seed;
@@ -43,6 +45,7 @@ final class ThroughputCommand {
         this.quick = quick;
         this.pytorch = pytorch;
         this.dataDir = dataDir;
+        this.rounds = rounds;
     }
 
     int run() throws Exception {
@@ -50,23 +53,49 @@ final class ThroughputCommand {
         ConvNet base = VggBuilder.build(VggSpec.vggSmall(batchNorm, seed));
         var latency = MeasureSettings.standard();
         var bench = new ThroughputBench(train, batchSize, steps, latency);
-        Map<String, Object> report = new LinkedHashMap<>(bench.measure(base));
         var ranking = FilterRanker.rank(base, Map.of(), RankingOptions.paper().with(Criterion.WEIGHT_L1));
         int half = dev.prune.graph.ConvDependencies.of(base).stream().mapToInt(c -> c.filters()).sum() / 2;
         ConvNet pruned = FilterSurgeon.prune(base, FilterSelector.lowest(ranking, half, 1));
-        Map<String, Object> prunedReport = new LinkedHashMap<>(bench.measure(pruned));
+
+        List<Map<String, Object>> ours = new ArrayList<>();
+        List<Map<String, Object>> theirs = new ArrayList<>();
+        List<Map<String, Object>> oursOverTheirs = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            if (rounds > 1) {
+                System.out.printf("round %d of %d%n", round, rounds);
+            }
+            Map<String, Object> figures = new LinkedHashMap<>(bench.measure(base));
+            Map<String, Object> prunedFigures = new LinkedHashMap<>(bench.measure(pruned));
+            figures.put("pruned", prunedFigures);
+            ours.add(figures);
+            if (pytorch != null) {
+                System.out.println("measuring the same in PyTorch...");
+                Map<String, Object> torch = pytorch.measure(dataDir, batchSize, steps, latency, batchNorm,
+                        filters(base), filters(pruned));
+                theirs.add(torch);
+                Map<String, Object> ratio = ratios(figures, torch);
+                ratio.put("pruned", ratios(prunedFigures, asMap(torch.get("pruned"))));
+                oursOverTheirs.add(ratio);
+            }
+        }
+
+        Map<String, Object> report = RoundMedians.of(ours);
+        Map<String, Object> prunedReport = asMap(report.get("pruned"));
         prunedReport.put("conv_flops_reduction", (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops());
         report.put("batch_size", batchSize);
         report.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         report.put("nd4j_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "default"));
+        report.put("rounds", rounds);
         report.put("pruned", prunedReport);
         if (pytorch != null) {
-            System.out.println("measuring the same in PyTorch...");
-            Map<String, Object> torch = pytorch.measure(dataDir, batchSize, steps, latency, batchNorm,
-                    filters(base), filters(pruned));
-            report.put("pytorch", torch);
-            report.put("vs_pytorch", ratios(report, torch));
-            prunedReport.put("vs_pytorch", ratios(prunedReport, asMap(torch.get("pruned"))));
+            report.put("pytorch", RoundMedians.of(theirs));
+            // the median of each round's ratio: both sides of a round ran one right after the other
+            Map<String, Object> ratio = RoundMedians.of(oursOverTheirs);
+            prunedReport.put("vs_pytorch", ratio.remove("pruned"));
+            report.put("vs_pytorch", ratio);
+        }
+        if (rounds > 1) {
+            report.put("each_round", eachRound(ours, theirs));
         }
         Files.createDirectories(outDir);
         Path json = outDir.resolve("throughput.json");
@@ -74,6 +103,19 @@ final class ThroughputCommand {
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         System.out.println("wrote " + json);
         return 0;
+    }
+
+    private static List<Map<String, Object>> eachRound(List<Map<String, Object>> ours, List<Map<String, Object>> theirs) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            Map<String, Object> round = new LinkedHashMap<>();
+            round.put("ours", ours.get(i));
+            if (i < theirs.size()) {
+                round.put("pytorch", theirs.get(i));
+            }
+            out.add(round);
+        }
+        return out;
     }
 
     /** Speeds as ours / PyTorch's (1.0 or more: at least as fast); latencies as ours / PyTorch's (lower is better). */

@@ -102,7 +102,7 @@ final class TestPipeline implements AutoCloseable {
 
     private static synchronized ConvNet model() {
         if (model == null) {
-            Nd4jRuntime.configure(0);
+            Nd4jRuntime.configure();
             model = VggBuilder.build(VggSpec.vggSmall(false, 0));
         }
         return model;

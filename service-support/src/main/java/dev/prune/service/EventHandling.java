@@ -2,9 +2,11 @@ package dev.prune.service;
 
 import dev.prune.events.EventCodec;
 import dev.prune.events.PipelineEvent;
+import dev.prune.runtime.Nd4jRuntime;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.function.Supplier;
@@ -20,6 +22,8 @@ public class EventHandling {
 
     @Inject
     StageMetrics metrics;
+    @ConfigProperty(name = "pruning.nd4j.release-garbage-after-event", defaultValue = "true")
+    boolean releaseGarbage;
 
     /** @param work returns the output event, or null when the input needs none (acknowledged, nothing emitted) */
     public Record<String, String> handle(String inTopic, String outTopic, String json, Supplier<? extends PipelineEvent> work) {
@@ -36,6 +40,10 @@ public class EventHandling {
             LOG.warnf("%s event of run %s goes to %s.dlq: %s", inTopic, String.valueOf(EventCodec.runIdOf(json)), inTopic,
                     e.getMessage());
             throw e;
+        } finally {
+            if (releaseGarbage) {
+                Nd4jRuntime.releaseGarbage();
+            }
         }
     }
 }

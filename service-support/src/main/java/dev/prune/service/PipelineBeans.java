@@ -48,9 +48,8 @@ public class PipelineBeans {
 
     @Produces
     @Singleton
-    CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch,
-                              @ConfigProperty(name = "pruning.nd4j.gc-window-ms", defaultValue = "2000") long gcWindow) {
-        Nd4jRuntime.configure(gcWindow);
+    CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch) {
+        Nd4jRuntime.configure();
         return new CheckpointIO(store, scratch);
     }
 

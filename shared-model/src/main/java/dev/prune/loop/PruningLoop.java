@@ -8,6 +8,7 @@ import dev.prune.measure.ModelMeter;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FilterRanker;
 import dev.prune.rank.FilterRanking;
+import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.surgery.FilterSelector;
 import dev.prune.surgery.FilterSurgeon;
 import dev.prune.surgery.PruningPlan;
@@ -67,6 +68,7 @@ public final class PruningLoop {
                     tuned.report().seconds(), tuned.report().imagesPerSecond());
             results.add(result);
             listener.iterationDone(result);
+            Nd4jRuntime.releaseGarbage();
         }
         return new Result(model, results);
     }

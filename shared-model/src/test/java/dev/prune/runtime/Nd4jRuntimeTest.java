@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Nd4jRuntimeTest {
@@ -22,5 +23,15 @@ class Nd4jRuntimeTest {
         assertTrue(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN(),
                 "oneDNN is not in use: is the -onednn nd4j-native build on the class path and selected?");
         assertTrue(org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled());
+    }
+
+    @Test
+    void releaseGarbageCollectsArraysNothingHolds() {
+        Nd4jRuntime.configure();
+        var array = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 256, 1024);
+        var weak = new java.lang.ref.WeakReference<>(array);
+        array = null;
+        Nd4jRuntime.releaseGarbage();
+        assertNull(weak.get(), "the array's native buffer can only be freed once its Java object is collected");
     }
 }

@@ -4,9 +4,11 @@ import dev.prune.evaluator.Evaluator;
 import dev.prune.events.EventCodec;
 import dev.prune.events.Finetuned;
 import dev.prune.events.StartPruning;
+import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.service.StageMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,9 +27,14 @@ public class PipelineConsumers {
     private final Evaluator evaluator;
     private final StageMetrics metrics;
 
-    public PipelineConsumers(Evaluator evaluator, StageMetrics metrics) {
+    private final boolean releaseGarbage;
+
+    public PipelineConsumers(Evaluator evaluator, StageMetrics metrics,
+                             @ConfigProperty(name = "pruning.nd4j.release-garbage-after-event", defaultValue = "true")
+                             boolean releaseGarbage) {
         this.evaluator = evaluator;
         this.metrics = metrics;
+        this.releaseGarbage = releaseGarbage;
     }
 
     @Incoming("start-pruning")
@@ -50,6 +57,10 @@ public class PipelineConsumers {
             metrics.eventFailed(topic, e.getClass().getSimpleName());
             LOG.errorf("%s event failed, sending it to %s: %s", topic, Topics.dlq(topic), e.getMessage());
             throw e;
+        } finally {
+            if (releaseGarbage) {
+                Nd4jRuntime.releaseGarbage();
+            }
         }
     }
 }
