@@ -20,14 +20,21 @@ import java.nio.file.Path;
  * the JIT-compiled kernels of every layer shape, and pruning makes new shapes every iteration, so a
  * long-running process grows (about 8 MB per iteration was measured) for no speed gain here. Only
  * the environment can set it, so the launchers, test configuration and Dockerfiles do.</li>
- * <li>ND4J's periodic GC: DL4J's BatchNorm on CPU frees native memory only when the Java GC runs
- * (75-95 MB per step was measured), so long runs grow without it.</li>
+ * <li>OpenBLAS on the calling thread only ({@link #OPENBLAS_THREADS}).</li>
+ * <li>Not here but in {@link #releaseGarbage}: native buffers of garbage arrays are freed only when the Java
+ * GC collects them, which for the old generation can take indefinitely long.</li>
  * </ul>
  */
 public final class Nd4jRuntime {
     static final String NATIVE_VARIANT = "org.bytedeco.javacpp.platform.extension";
     static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
     static final String KERNEL_CACHE = "ONEDNN_PRIMITIVE_CACHE_CAPACITY";
+    /**
+     * Unless the user sets it, OpenBLAS (DL4J's dense layers) runs on the calling thread only: its own worker
+     * thread competes for the core where OpenMP's worker spins, and the caller yields until it is scheduled.
+     * One thread made training steps 11 % (pruned vgg-small) and 5 % (vgg-small) faster (docs/performance.md).
+     */
+    static final String OPENBLAS_THREADS = "OPENBLAS_NUM_THREADS";
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
     private static volatile boolean configured;
     private static boolean nativeBuildSelected;
@@ -47,6 +54,9 @@ public final class Nd4jRuntime {
                     KERNEL_CACHE, kernelCache == null ? "not set" : kernelCache, KERNEL_CACHE);
         }
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        if (System.getenv(OPENBLAS_THREADS) == null) {
+            Nd4j.factory().blas().setMaxThreads(1);
+        }
         configured = true;
     }
 

@@ -26,6 +26,14 @@ class Nd4jRuntimeTest {
     }
 
     @Test
+    void openBlasRunsOnTheCallingThreadUnlessTheUserChose() {
+        Nd4jRuntime.configure();
+        if (System.getenv(Nd4jRuntime.OPENBLAS_THREADS) == null) {
+            assertEquals(1, Nd4j.factory().blas().getMaxThreads());
+        }
+    }
+
+    @Test
     void releaseGarbageCollectsArraysNothingHolds() {
         Nd4jRuntime.configure();
         var array = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 256, 1024);
