@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
  * Plain ReLU whose gradient runs as two vectorised ND4J loops (mask = z &gt; 0, then mask * epsilon).
  *
  * <p>ND4J 1.0.0-M2.1's own ReLU gradient (the {@code relu_bp} op) calls a {@code std::function} per
- * element; perf put it at about 9 % of a vgg-small training step, and swapping it made training and
- * ranking steps 7-10 % faster with bit-identical gradients (docs/performance.md). Only the gradient
+ * element; perf put it at about 9 % of a vgg-small training step, and swapping it made training steps
+ * 7-10 % faster with bit-identical gradients (docs/performance.md). Only the gradient
  * differs: the forward pass, and what is saved, stay DL4J's: {@link #install} swaps it into a loaded
  * network and {@link #uninstall} puts the plain {@link ActivationReLU} back, so model files never name
  * this class and load in any DL4J.
@@ -47,6 +47,7 @@ public final class FastReluGradient extends ActivationReLU {
         return fn != null && fn.getClass() == ActivationReLU.class && new ActivationReLU().equals(fn);
     }
 
+    /** The running layers' confs (used by backprop) and the ones serialised; after init they are the same objects. */
     private static void replace(MultiLayerNetwork network, UnaryOperator<IActivation> swap) {
         for (var layer : network.getLayers()) {
             replace(layer.conf().getLayer(), swap);

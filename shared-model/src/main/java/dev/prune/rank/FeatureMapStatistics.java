@@ -25,7 +25,7 @@ public final class FeatureMapStatistics {
     /**
      * Two native passes per batch (sum_hw a*g as a dot product per example and filter, and sum_hw a);
      * the small [batch, filters] results are folded in Java. Materialising a*g and reducing it op by op
-     * had made the statistics cost about half of the ranking pass on a pruned vgg-small.
+     * had added 16-18 % to the ranking pass on a pruned vgg-small (7 % now; docs/performance.md).
      */
     void accumulate(INDArray a, INDArray dLossDa) {
         int batch = (int) a.size(0);

@@ -4,13 +4,10 @@ import dev.prune.evaluator.Evaluator;
 import dev.prune.events.EventCodec;
 import dev.prune.events.Finetuned;
 import dev.prune.events.StartPruning;
-import dev.prune.runtime.Nd4jRuntime;
-import dev.prune.service.StageMetrics;
+import dev.prune.service.EventHandling;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * The evaluator's inputs. Work runs on the "evaluator-stage" worker pool (not the Kafka poll thread),
@@ -21,46 +18,33 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class PipelineConsumers {
-    private static final Logger LOG = Logger.getLogger(PipelineConsumers.class);
     static final String WORKER_POOL = "evaluator-stage";
 
     private final Evaluator evaluator;
-    private final StageMetrics metrics;
+    private final EventHandling events;
 
-    private final boolean releaseGarbage;
-
-    public PipelineConsumers(Evaluator evaluator, StageMetrics metrics,
-                             @ConfigProperty(name = "pruning.nd4j.release-garbage-after-event", defaultValue = "true")
-                             boolean releaseGarbage) {
+    public PipelineConsumers(Evaluator evaluator, EventHandling events) {
         this.evaluator = evaluator;
-        this.metrics = metrics;
-        this.releaseGarbage = releaseGarbage;
+        this.events = events;
     }
 
     @Incoming("start-pruning")
     @Blocking(value = WORKER_POOL, ordered = false)
     public void onStartPruning(String payload) {
-        handle(Topics.START_PRUNING, () -> evaluator.start(EventCodec.decode(payload, StartPruning.class)));
+        handle(Topics.START_PRUNING, payload, () -> evaluator.start(EventCodec.decode(payload, StartPruning.class)));
     }
 
     @Incoming("finetuned")
     @Blocking(value = WORKER_POOL, ordered = false)
     public void onFinetuned(String payload) {
-        handle(Topics.FINETUNED, () -> evaluator.finetuned(EventCodec.decode(payload, Finetuned.class)));
+        handle(Topics.FINETUNED, payload, () -> evaluator.finetuned(EventCodec.decode(payload, Finetuned.class)));
     }
 
-    private void handle(String topic, Runnable work) {
-        metrics.eventIn(topic);
-        try {
+    /** The evaluator publishes through its own publishers, so the shared handling runs with no output event. */
+    private void handle(String topic, String payload, Runnable work) {
+        events.handle(topic, null, payload, () -> {
             work.run();
-        } catch (RuntimeException e) {
-            metrics.eventFailed(topic, e.getClass().getSimpleName());
-            LOG.errorf("%s event failed, sending it to %s: %s", topic, Topics.dlq(topic), e.getMessage());
-            throw e;
-        } finally {
-            if (releaseGarbage) {
-                Nd4jRuntime.releaseGarbage();
-            }
-        }
+            return null;
+        });
     }
 }
