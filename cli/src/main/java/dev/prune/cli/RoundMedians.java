@@ -1,7 +1,8 @@
 package dev.prune.cli;
 
+import dev.prune.measure.Medians;
+
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class RoundMedians {
                 values.add(round.get(key));
             }
             if (values.stream().allMatch(v -> v instanceof Number)) {
-                out.put(key, median(values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray()));
+                out.put(key, Medians.of(values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray()));
             } else if (values.stream().allMatch(v -> v instanceof Map)) {
                 out.put(key, of(values.stream().map(v -> (Map<String, Object>) v).toList()));
             } else {
@@ -37,12 +38,5 @@ final class RoundMedians {
             }
         }
         return out;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

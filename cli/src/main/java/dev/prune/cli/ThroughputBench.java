@@ -34,6 +34,17 @@ final class ThroughputBench {
         return out;
     }
 
+    /**
+     * The pruned network's speedup over the base at batch 1 and 64, the two run in alternation
+     * ({@link LatencyMeter#pairedSpeedup}), four times as many pairs as the latency figures' runs.
+     */
+    Map<String, Object> speedups(ConvNet base, ConvNet pruned) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(), 4 * latency.latencyRunsB1()).speedup());
+        out.put("speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(), 4 * latency.latencyRunsB64()).speedup());
+        return out;
+    }
+
     private double trainImagesPerSecond(ConvNet model) {
         var net = model.network().clone(); // the clone's layers lose their cache mode
         ConvNet.useFastBackprop(net);

@@ -66,6 +66,7 @@ final class ThroughputCommand {
             }
             Map<String, Object> figures = new LinkedHashMap<>(bench.measure(base));
             Map<String, Object> prunedFigures = new LinkedHashMap<>(bench.measure(pruned));
+            prunedFigures.putAll(bench.speedups(base, pruned));
             figures.put("pruned", prunedFigures);
             ours.add(figures);
             if (pytorch != null) {
@@ -81,7 +82,12 @@ final class ThroughputCommand {
 
         Map<String, Object> report = RoundMedians.of(ours);
         Map<String, Object> prunedReport = asMap(report.get("pruned"));
-        prunedReport.put("conv_flops_reduction", (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops());
+        double flopsReduction = (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops();
+        prunedReport.put("conv_flops_reduction", flopsReduction);
+        for (String batch : new String[]{"b1", "b64"}) {
+            double speedup = ((Number) prunedReport.get("speedup_" + batch)).doubleValue();
+            prunedReport.put("speedup_" + batch + "_over_flops_reduction", speedup / flopsReduction);
+        }
         report.put("batch_size", batchSize);
         report.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         report.put("nd4j_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "default"));

@@ -26,12 +26,6 @@ class RoundMediansTest {
     }
 
     @Test
-    void evenCountsTakeTheMiddlePairsMean() {
-        assertEquals(2.5, RoundMedians.median(new double[]{4, 1, 3, 2}));
-        assertEquals(7.0, RoundMedians.median(new double[]{7}));
-    }
-
-    @Test
     void oneRoundIsItself() {
         Map<String, Object> r = Map.of("peak_rss_mb", 450.0);
         assertEquals(r, RoundMedians.of(List.of(r)));
