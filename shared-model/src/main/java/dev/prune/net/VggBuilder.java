@@ -59,6 +59,7 @@ public final class VggBuilder {
         list.setInputType(spec.input().toInputType());
         var net = new MultiLayerNetwork(list.build());
         net.init();
+        SeededWeights.draw(net, spec.seed());
         return new ConvNet(net, spec.input());
     }
 }

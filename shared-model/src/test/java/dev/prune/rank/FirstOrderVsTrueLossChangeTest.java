@@ -66,6 +66,9 @@ class FirstOrderVsTrueLossChangeTest {
         var weightL1 = Spearman.against(FilterRanker.rank(model, stats, RankingOptions.paper().with(Criterion.WEIGHT_L1)), oracle);
         System.out.printf("Spearman vs oracle over all layers: taylor %.3f (per layer %s), weight L1 %.3f%n",
                 taylor.overall(), taylor.perLayer(), weightL1.overall());
-        assertTrue(taylor.overall() > 0.7, "Taylor vs oracle Spearman " + taylor.overall());
+        // over initial weights from seeds 1-8 this network gave Taylor 0.59-0.89 (seed 5: 0.68) and weight L1 0.08-0.38
+        assertTrue(taylor.overall() > 0.55, "Taylor vs oracle Spearman " + taylor.overall());
+        assertTrue(taylor.overall() > weightL1.overall() + 0.2,
+                "Taylor " + taylor.overall() + " should rank much more like the oracle than weight L1 " + weightL1.overall());
     }
 }

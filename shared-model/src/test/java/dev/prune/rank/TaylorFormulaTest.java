@@ -120,7 +120,8 @@ class TaylorFormulaTest {
         INDArray a = model.network().feedForward(x, true).get(1);
         MultiLayerNetwork tail = tailAfterFirstConv(model);
         for (int k = 0; k < 4; k++) {
-            double eps = 1e-2;
+            // a 1 % step crossed ReLU and max-pool kinks for some channels of some initialisations (off by up to 10 %)
+            double eps = 1e-3;
             double up = tail.score(new DataSet(scaled(a, k, 1 + eps), y), false);
             double down = tail.score(new DataSet(scaled(a, k, 1 - eps), y), false);
             double numeric = (up - down) / (2 * eps);
