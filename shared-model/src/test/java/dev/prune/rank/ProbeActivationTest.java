@@ -1,5 +1,6 @@
 package dev.prune.rank;
 
+import dev.prune.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,9 +18,8 @@ class ProbeActivationTest {
 
     @Test
     void forwardOutputGivesTheStatisticsOfRecomputingIt() {
-        Nd4j.getRandom().setSeed(11);
-        INDArray z = Nd4j.rand(DataType.FLOAT, SHAPE).subi(0.5);
-        INDArray epsilon = Nd4j.rand(DataType.FLOAT, SHAPE).subi(0.5);
+        INDArray z = TinyNets.uniform(11, SHAPE).subi(0.5);
+        INDArray epsilon = TinyNets.uniform(12, SHAPE).subi(0.5);
 
         ProbeActivation kept = probe();
         kept.getActivation(z.dup(), true);
@@ -35,9 +35,8 @@ class ProbeActivationTest {
 
     @Test
     void forwardOutputInAClosedWorkspaceIsNotUsed() {
-        Nd4j.getRandom().setSeed(12);
-        INDArray z = Nd4j.rand(DataType.FLOAT, SHAPE).subi(0.5);
-        INDArray epsilon = Nd4j.rand(DataType.FLOAT, SHAPE).subi(0.5);
+        INDArray z = TinyNets.uniform(13, SHAPE).subi(0.5);
+        INDArray epsilon = TinyNets.uniform(14, SHAPE).subi(0.5);
         var conf = WorkspaceConfiguration.builder().initialSize(1 << 20).build();
 
         ProbeActivation probe = probe();

@@ -22,8 +22,20 @@ public final class TinyNets {
     }
 
     public static INDArray randomInput(ConvNet model, int batch, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.rand(DataType.FLOAT, model.input().batchShape(batch));
+        return uniform(seed, model.input().batchShape(batch));
+    }
+
+    /**
+     * Values uniform in [0, 1), the same for the same seed. ND4J's own generator does not repeat its draws
+     * after setSeed on the CPU backend, so tests draw from java.util.Random.
+     */
+    public static INDArray uniform(long seed, long... shape) {
+        var random = new java.util.Random(seed);
+        float[] data = new float[(int) java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = random.nextFloat();
+        }
+        return Nd4j.create(data, shape, 'c');
     }
 
     public static INDArray randomLabels(int batch, int classes, long seed) {
@@ -37,12 +49,12 @@ public final class TinyNets {
 
     /** Gives BatchNorm layers non-trivial gamma, beta and running statistics, as after training. */
     public static void randomiseBatchNorm(ConvNet model, long seed) {
-        Nd4j.getRandom().setSeed(seed);
+        long draw = seed;
         for (var layer : model.network().getLayers()) {
             if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
                 for (var entry : layer.paramTable().entrySet()) {
                     INDArray p = entry.getValue();
-                    INDArray values = Nd4j.rand(DataType.FLOAT, p.shape());
+                    INDArray values = uniform(draw++, p.shape());
                     switch (entry.getKey()) {
                         case "gamma", "var" -> p.assign(values.addi(0.5));
                         case "beta", "mean" -> p.assign(values.subi(0.5));
