@@ -5,7 +5,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,6 +41,7 @@ public final class Nd4jRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
     private static volatile boolean configured;
     private static boolean nativeBuildSelected;
+    private static volatile boolean trimUnavailableLogged;
 
     private Nd4jRuntime() {
     }
@@ -61,8 +65,9 @@ public final class Nd4jRuntime {
     }
 
     /**
-     * Frees the native buffers of every ND4J array that is garbage, by a full collection. Call it between
-     * units of work (a stage's event, an iteration of the loop), not inside a training loop.
+     * Frees the native buffers of every ND4J array that is garbage, by a full collection, then hands the C
+     * heap's free pages back to the system. Call it between units of work (a stage's event, an iteration of
+     * the loop), not inside a training loop.
      *
      * <p>An INDArray's native buffer is freed only after the Java object holding it is collected. Objects
      * that live through a few young collections (a loaded network, a stage's batches) are promoted to the
@@ -71,9 +76,30 @@ public final class Nd4jRuntime {
      * GC ({@code MemoryManager.togglePeriodicGc}) does not help: its deallocator thread waits on an empty
      * reference queue and never calls it (no System.gc() in a GC log over 120 iterations). A full collection
      * with a few tens of MB live takes 40-90 ms here (SerialGC). Measured in docs/performance.md, session 4.
+     *
+     * <p>Freed buffers stay in glibc's arenas until something trims them; the JVM's periodic trim
+     * ({@code TrimNativeHeapInterval}) runs every 10 s, so between trims a service's resident memory climbed
+     * by up to 250 MB and fell back (the evaluator's work, replayed: 588-888 MB; trimmed after each
+     * evaluation: 568-665 MB, about 8 ms a trim; docs/performance.md, session 5).
      */
     public static void releaseGarbage() {
         System.gc();
+        trimNativeHeap();
+    }
+
+    /** malloc_trim through HotSpot's diagnostic command (JDK 17.0.9 and later); false where the JVM has none. */
+    static boolean trimNativeHeap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "systemTrimNativeHeap", new Object[]{new String[0]}, new String[]{String[].class.getName()});
+            return true;
+        } catch (JMException | RuntimeException e) {
+            if (!trimUnavailableLogged) {
+                trimUnavailableLogged = true;
+                LOG.info("this JVM cannot trim the native heap ({}): freed native memory returns to the system later", e.toString());
+            }
+            return false;
+        }
     }
 
     /** Chooses the native build unless the user already did (-D{@value #NATIVE_VARIANT}); "default" keeps plain nd4j-native. */

@@ -42,4 +42,9 @@ class Nd4jRuntimeTest {
         Nd4jRuntime.releaseGarbage();
         assertNull(weak.get(), "the array's native buffer can only be freed once its Java object is collected");
     }
+
+    @Test
+    void theNativeHeapIsTrimmedOnThisJvm() {
+        assertTrue(Nd4jRuntime.trimNativeHeap(), "HotSpot 17.0.9+ has System.trim_native_heap; a wrong operation name would fail here");
+    }
 }
