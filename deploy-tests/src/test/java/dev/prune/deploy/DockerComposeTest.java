@@ -110,7 +110,7 @@ class DockerComposeTest {
             String text = DeployFiles.read(dockerfile);
             for (String needed : List.of("FROM registry.access.redhat.com/ubi9/openjdk-17-runtime",
                     "target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
-                    "target/quarkus-app/quarkus/", "JAVA_OPTS_APPEND", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp", "ENV ONEDNN_PRIMITIVE_CACHE_CAPACITY=0", "ENV OMP_PROC_BIND=true",
+                    "target/quarkus-app/quarkus/", "JAVA_OPTS_APPEND", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp", "ENV DNNL_PRIMITIVE_CACHE_CAPACITY=128", "ENV OMP_PROC_BIND=true",
                     "EXPOSE " + DeployFiles.SERVICES.get(name))) {
                 assertTrue(text.contains(needed), dockerfile + " lacks '" + needed + "'");
             }
