@@ -32,10 +32,12 @@ public final class FeatureMapStatistics {
      * loop is about twice as fast as the two reductions, which read a twice (docs/performance.md).
      */
     void accumulate(INDArray a, INDArray dLossDa) {
-        int rows = (int) (a.size(0) * a.size(1));
-        float[] dots = new float[rows];
-        float[] activationSums = new float[rows];
+        float[] dots;
+        float[] activationSums;
         if (isPlainFloat(a) && isPlainFloat(dLossDa)) {
+            int rows = (int) (a.size(0) * a.size(1));
+            dots = new float[rows];
+            activationSums = new float[rows];
             sumRows(a, dLossDa, dots, activationSums);
         } else {
             // libnd4j's Dot pairs up the wrong elements when the two arrays are laid out in different orders
