@@ -15,6 +15,7 @@ import dev.prune.measure.ModelMetrics;
 import dev.prune.net.ConvNet;
 import dev.prune.net.VggSpec;
 import dev.prune.rank.Criterion;
+import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.train.BaseModelCache;
@@ -67,6 +68,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--criterion", defaultValue = "taylor",
             description = "Ranking criterion of the loop: taylor (the paper), taylor_batch_mean, weight_l1 or mean_activation")
     String criterion;
+    @Option(names = "--rank-source", defaultValue = "sample",
+            description = "sample (a ranking pass per iteration) or finetune (statistics from the last images of the previous fine-tuning)")
+    String rankSource;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
@@ -121,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         var settings = new LoopSettings(iterations, filters, 1, scale.rankImages(), batchSize, ranking,
+                RankSource.parse(rankSource),
                 baseTraining.withEpochs(finetuneEpochs).withMaxImages(scale.fineTuneImages()), measure);
         var result = new PruningLoop(train, test, settings, new LoopListener() {
             @Override
@@ -131,8 +136,11 @@ final class BenchCommand implements Callable<Integer> {
 
             @Override
             public void iterationDone(IterationResult r) {
-                progress.line(String.format("iteration %d: filters %s, accuracy %.4f, rank %.1f s (%.0f img/s), surgery %.0f ms, fine-tune %.1f s (%.0f img/s)",
-                        r.iteration(), r.filtersPerLayer().values(), r.accuracy(), r.rankSeconds(), r.rankImagesPerSecond(),
+                String rank = r.rankSource() == RankSource.SAMPLE
+                        ? String.format("rank %.1f s (%.0f img/s)", r.rankSeconds(), r.rankImagesPerSecond())
+                        : "ranked from the fine-tuning";
+                progress.line(String.format("iteration %d: filters %s, accuracy %.4f, %s, surgery %.0f ms, fine-tune %.1f s (%.0f img/s)",
+                        r.iteration(), r.filtersPerLayer().values(), r.accuracy(), rank,
                         r.surgeryMillis(), r.fineTuneSeconds(), r.fineTuneImagesPerSecond()));
             }
         }).run(base.model());
@@ -141,6 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", quick ? "quick" : "full");
         report.put("criterion", ranking.criterion().key());
+        report.put("rank_source", settings.rankSource().key());
         report.put("train_images", train.size());
         report.put("test_images", test.size());
         report.put("base", BenchJson.metrics(baseMetrics));

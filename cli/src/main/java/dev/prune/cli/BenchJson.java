@@ -24,6 +24,7 @@ final class BenchJson {
         json.put("loss", r.loss());
         json.put("params", r.params());
         json.put("conv_flops", r.convFlops());
+        json.put("rank_source", r.rankSource().key());
         json.put("rank_seconds", r.rankSeconds());
         json.put("rank_images_per_s", r.rankImagesPerSecond());
         json.put("surgery_ms", r.surgeryMillis());

@@ -41,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     Integer filters;
     @Option(names = "--target-flops-reduction", description = "Stop once conv FLOPs are cut by this fraction (default: 0.5)")
     Double targetFlopsReduction;
+    @Option(names = "--rank-source", description = "sample (default: a ranking pass per iteration) or finetune "
+            + "(statistics from the last images of the previous fine-tuning, no extra pass)")
+    String rankSource;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
@@ -150,6 +153,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (targetFlopsReduction != null) {
             spec.put("target_flops_reduction", targetFlopsReduction);
+        }
+        if (rankSource != null) {
+            spec.put("rank_source", rankSource);
         }
         return spec;
     }

@@ -36,6 +36,9 @@ final class StartCommand implements Callable<Integer> {
     Integer testImages;
     @Option(names = "--criterion", description = "taylor, taylor_batch_mean, weight_l1, mean_activation")
     String criterion;
+    @Option(names = "--rank-source", description = "sample (a ranking pass per iteration) or finetune "
+            + "(statistics from the last rank-images of the previous fine-tuning, no extra pass)")
+    String rankSource;
     @Option(names = "--no-follow", description = "Return once the run is accepted")
     boolean noFollow;
 
@@ -70,6 +73,7 @@ final class StartCommand implements Callable<Integer> {
         if (trainImages != null) spec.put("train_images", trainImages);
         if (testImages != null) spec.put("test_images", testImages);
         if (criterion != null) spec.put("criterion", criterion);
+        if (rankSource != null) spec.put("rank_source", rankSource);
         return spec;
     }
 }

@@ -26,8 +26,9 @@ final class ThroughputBench {
 
     Map<String, Object> measure(ConvNet model) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("train_images_per_s", trainImagesPerSecond(model));
+        out.put("train_images_per_s", trainImagesPerSecond(model, false));
         out.put("rank_images_per_s", rankImagesPerSecond(model));
+        out.put("train_with_statistics_images_per_s", trainImagesPerSecond(model, true));
         out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, latency.latencyWarmup(), latency.latencyRunsB1()));
         out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(), latency.latencyRunsB64()));
         out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
@@ -45,21 +46,27 @@ final class ThroughputBench {
         return out;
     }
 
-    private double trainImagesPerSecond(ConvNet model) {
-        var net = model.network().clone(); // the clone's layers lose their cache mode
-        ConvNet.useFastBackprop(net);
+    /**
+     * Adam steps per second; {@code gatherStatistics}: with the ranking statistics taken from the steps'
+     * own passes (rank_source finetune), so training and ranking in one.
+     */
+    private double trainImagesPerSecond(ConvNet model, boolean gatherStatistics) {
+        var training = new ConvNet(model.network().clone(), model.input()); // again: the clone loses the cache mode
+        var net = training.network();
         var batches = data.iterator(batchSize, true, 1);
-        for (int i = 0; i < 3; i++) {
-            net.fit(nextBatch(batches));
+        try (var statistics = gatherStatistics ? FeatureMapStatisticsCollector.attach(training) : null) {
+            for (int i = 0; i < 3; i++) {
+                net.fit(nextBatch(batches));
+            }
+            long images = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                var batch = nextBatch(batches);
+                net.fit(batch);
+                images += batch.numExamples();
+            }
+            return images / ((System.nanoTime() - start) / 1e9);
         }
-        long images = 0;
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            var batch = nextBatch(batches);
-            net.fit(batch);
-            images += batch.numExamples();
-        }
-        return images / ((System.nanoTime() - start) / 1e9);
     }
 
     private double rankImagesPerSecond(ConvNet model) {

@@ -103,7 +103,9 @@ class PipelineEndToEndIT {
     @Order(3)
     void aServiceKilledMidStageIsRedoneAndTheRunCompletesOnce() throws Exception {
         String run = PREFIX + "-c";
-        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(2)).statusCode());
+        // ranked from the fine-tuning's own passes: the killed trainer was also gathering the next ranking
+        var spec = Ledger.tinySpec(2).put("rank_source", "finetune");
+        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), spec).statusCode());
         // wait until iteration 1 has been cut: the trainer is now fine-tuning it
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (!store.exists(new CheckpointKey(run, 1, "pruned")) && System.nanoTime() < deadline) {
@@ -115,6 +117,8 @@ class PipelineEndToEndIT {
         List<Integer> iterations = new ArrayList<>();
         done.path("iterations").forEach(i -> iterations.add(i.path("iteration").asInt()));
         assertEquals(List.of(0, 1, 2), iterations, "no iteration lost or duplicated");
+        assertEquals("sample", store.manifest(new CheckpointKey(run, 1, "ranked")).orElseThrow().extra().get("rank_source"));
+        assertEquals("finetune", store.manifest(new CheckpointKey(run, 2, "ranked")).orElseThrow().extra().get("rank_source"));
     }
 
     private static List<String> lineage(String checkpoint) {

@@ -44,7 +44,7 @@ class RankerServiceIT {
     static final Duration WAIT = Duration.ofSeconds(120);
     /** A tiny run: 256 training images, 64 of them ranked. */
     static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
-            "adam", 1e-3, 32, 1, 128, 7);
+            "sample", "adam", 1e-3, 32, 1, 128, 7);
 
     @TempDir
     static Path dir;
@@ -184,7 +184,7 @@ class RankerServiceIT {
     void aServiceKilledMidWorkRedoesTheEventAfterRestartAndEmitsItOnce() throws Exception {
         // 300 images to rank: many seconds of work, so the kill lands in the middle of it
         RunSpec big = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", 1000, 128, 300,
-                "adam", 1e-3, 32, 1, 128, 7);
+                "sample", "adam", 1e-3, 32, 1, 128, 7);
         String base = "runs/run-kill/iter-000/base/";
         CheckpointKey ranked = CheckpointKey.parse("runs/run-kill/iter-001/ranked/");
         double received = service.metric("pruning_events_in_total{topic=\"evaluated\"}");

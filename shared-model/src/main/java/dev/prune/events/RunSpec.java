@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prune.error.PruningException;
 import dev.prune.policy.PruningPolicy;
 import dev.prune.rank.Criterion;
+import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.train.Optimizer;
 import dev.prune.train.TrainingSettings;
@@ -27,6 +28,7 @@ public record RunSpec(
         @JsonProperty("train_images") int trainImages,
         @JsonProperty("test_images") int testImages,
         @JsonProperty("rank_images") int rankImages,
+        @JsonProperty("rank_source") String rankSource,
         @JsonProperty("optimizer") String optimizer,
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("batch_size") int batchSize,
@@ -38,6 +40,7 @@ public record RunSpec(
     public RunSpec validated() {
         policy();
         rankingOptions();
+        rankSourceValue();
         trainingSettings();
         if (dataset == null || !(dataset.equals("fashion-mnist") || dataset.startsWith("folder:"))) {
             throw new PruningException("dataset must be 'fashion-mnist' or 'folder:/path', got '" + dataset + "'");
@@ -60,6 +63,16 @@ public record RunSpec(
         return new RankingOptions(Criterion.parse(criterion), true, flopsLambda);
     }
 
+    public RankSource rankSourceValue() {
+        return RankSource.parse(rankSource);
+    }
+
+    /** Images whose statistics the fine-tuning keeps for the next ranking (0 when the ranker samples its own). */
+    public int fineTuneStatisticsImages() {
+        boolean needsStatistics = rankingOptions().criterion() != Criterion.WEIGHT_L1;
+        return rankSourceValue() == RankSource.FINETUNE && needsStatistics ? rankImages : 0;
+    }
+
     public TrainingSettings trainingSettings() {
         if (optimizer == null) {
             throw new PruningException("optimizer is missing: use adam or sgd-momentum");
@@ -69,7 +82,7 @@ public record RunSpec(
 
     /** The benchmark's settings on a small slice, a good default for demos and tests. */
     public static RunSpec defaults() {
-        return new RunSpec(16, 0.5, 0.02, 6, 1, "taylor", 0, "fashion-mnist", 0, 0, 2000,
+        return new RunSpec(16, 0.5, 0.02, 6, 1, "taylor", 0, "fashion-mnist", 0, 0, 2000, "sample",
                 "adam", 1e-3, 64, 1, 6000, 0);
     }
 }

@@ -1,14 +1,22 @@
 package dev.prune.loop;
 
 import dev.prune.measure.MeasureSettings;
+import dev.prune.rank.Criterion;
+import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.train.TrainingSettings;
 
 /**
- * The in-process prune loop: each iteration ranks on {@code rankImages} training images,
- * removes {@code filtersPerIteration} filters and fine-tunes.
+ * The in-process prune loop: each iteration ranks on {@code rankImages} training images (a pass of
+ * its own, or with {@link RankSource#FINETUNE} the last ones of the previous fine-tuning), removes
+ * {@code filtersPerIteration} filters and fine-tunes.
  */
 public record LoopSettings(int iterations, int filtersPerIteration, int minFiltersPerLayer, int rankImages,
-                           int rankBatchSize, RankingOptions ranking, TrainingSettings fineTune,
+                           int rankBatchSize, RankingOptions ranking, RankSource rankSource, TrainingSettings fineTune,
                            MeasureSettings measure) {
+
+    /** Images whose statistics each fine-tuning keeps for the next ranking (0 when every ranking samples its own). */
+    int fineTuneStatisticsImages() {
+        return rankSource == RankSource.FINETUNE && ranking.criterion() != Criterion.WEIGHT_L1 ? rankImages : 0;
+    }
 }

@@ -1,9 +1,12 @@
 package dev.prune.pipeline;
 
 import dev.prune.events.Finetuned;
+import dev.prune.events.EventCodec;
 import dev.prune.events.FiltersPruned;
 import dev.prune.events.PipelineEvent;
 import dev.prune.net.ConvNet;
+import dev.prune.rank.FilterRanker;
+import dev.prune.rank.FilterRanking;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.train.Trainer;
@@ -11,10 +14,12 @@ import dev.prune.train.TrainingReport;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** filters-pruned -> the fine-tuned model. Computed once: a stored result is reused. */
 public final class FineTuneStage {
+    private static final String FINETUNE_RANKING = "finetune_ranking";
     private final CheckpointIO io;
     private final DataCatalog data;
 
@@ -35,10 +40,25 @@ public final class FineTuneStage {
     private CheckpointManifest compute(FiltersPruned in, CheckpointKey key, Consumer<TrainingReport> progress) {
         ConvNet model = io.loadModel(in.checkpoint());
         var train = data.forRun(in.spec(), model.input()).train();
-        var tuned = Trainer.train(model, train, in.spec().trainingSettings().withSeedOffset(in.iteration()), progress);
-        return io.saveModel(key, tuned.model(), in.checkpoint(), "trainer", Map.of(
+        var tuned = Trainer.train(model, train, in.spec().trainingSettings().withSeedOffset(in.iteration()),
+                in.spec().fineTuneStatisticsImages(), progress);
+        Map<String, Object> extra = new LinkedHashMap<>(Map.of(
                 "finetune_seconds", tuned.report().seconds(),
                 "finetune_images_per_s", tuned.report().imagesPerSecond(),
                 "finetune_images", tuned.report().images()));
+        if (!tuned.statistics().isEmpty()) {
+            FilterRanking ranking = FilterRanker.rank(tuned.model(), tuned.statistics(), in.spec().rankingOptions());
+            extra.put(FINETUNE_RANKING, EventCodec.json().convertValue(ranking, Map.class));
+        }
+        return io.saveModel(key, tuned.model(), in.checkpoint(), "trainer", extra);
+    }
+
+    /**
+     * The ranking gathered during the last fine-tuning steps, kept in the fine-tuned checkpoint's
+     * manifest (one write, so a crash cannot leave a model without it or the reverse), if there is one.
+     */
+    static Optional<FilterRanking> rankingOf(CheckpointManifest manifest) {
+        Object stored = manifest.extra().get(FINETUNE_RANKING);
+        return stored == null ? Optional.empty() : Optional.of(EventCodec.json().convertValue(stored, FilterRanking.class));
     }
 }

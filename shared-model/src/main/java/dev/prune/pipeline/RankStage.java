@@ -7,6 +7,7 @@ import dev.prune.events.RanksComputed;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FilterRanker;
 import dev.prune.rank.FilterRanking;
+import dev.prune.rank.RankSource;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 
@@ -15,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
-/** evaluated (CONTINUE) -> ranks of the next iteration. Computed once: a stored ranking is reused. */
+/**
+ * evaluated (CONTINUE) -> ranks of the next iteration: from a ranking pass over a sample, or, with
+ * rank_source finetune, the ranking the fine-tuning gathered on this checkpoint's last steps (no pass).
+ * Computed once: a stored ranking is reused.
+ */
 public final class RankStage {
     private final CheckpointIO io;
     private final DataCatalog data;
@@ -39,6 +44,15 @@ public final class RankStage {
     }
 
     private CheckpointManifest compute(Evaluated in, CheckpointKey key, int iteration, LongConsumer imagesDone) {
+        if (in.spec().rankSourceValue() == RankSource.FINETUNE) {
+            var fromFineTuning = io.store().manifest(CheckpointKey.parse(in.checkpoint())).flatMap(FineTuneStage::rankingOf);
+            if (fromFineTuning.isPresent()) {
+                FilterRanking ranking = fromFineTuning.get();
+                imagesDone.accept(ranking.examples());
+                return io.saveJson(key, ranking, in.checkpoint(), "ranker", Map.of("rank_seconds", 0.0,
+                        "rank_images", ranking.examples(), "rank_source", RankSource.FINETUNE.key()));
+            }
+        }
         ConvNet model = io.loadModel(in.checkpoint());
         LabeledImages train = data.forRun(in.spec(), model.input()).train();
         LabeledImages sample = train.shuffled(in.spec().seed() + iteration).take(Math.min(in.spec().rankImages(), train.size()));
@@ -47,6 +61,7 @@ public final class RankStage {
                 in.spec().rankingOptions(), imagesDone);
         double seconds = (System.nanoTime() - start) / 1e9;
         return io.saveJson(key, ranking, in.checkpoint(), "ranker", Map.of("rank_seconds", seconds,
-                "rank_images", sample.size(), "rank_images_per_s", sample.size() / seconds));
+                "rank_images", sample.size(), "rank_images_per_s", sample.size() / seconds,
+                "rank_source", RankSource.SAMPLE.key()));
     }
 }

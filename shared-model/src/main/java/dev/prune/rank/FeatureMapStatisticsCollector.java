@@ -1,30 +1,30 @@
 package dev.prune.rank;
 
 import dev.prune.graph.ConvDependencies;
-import dev.prune.graph.PrunableConv;
 import dev.prune.net.ConvNet;
+import dev.prune.graph.PrunableConv;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * Runs forward and backward passes (training mode, no parameter update) over up to
- * {@code maxExamples} images and returns the per-filter statistics of every conv layer.
+ * Per-filter statistics of every conv layer, gathered from the forward and backward passes of a
+ * network: either a pass of its own ({@link #collect}) or the passes of training that is going on
+ * anyway ({@link #attach}), which costs only the reductions.
  */
 public final class FeatureMapStatisticsCollector {
     private FeatureMapStatisticsCollector() {
     }
 
+    /** Forward and backward passes (training mode, no parameter update) over up to {@code maxExamples} images. */
     public static Map<PrunableConv, FeatureMapStatistics> collect(ConvNet model, DataSetIterator data, long maxExamples,
                                                                   LongConsumer progress) {
-        List<PrunableConv> convs = ConvDependencies.of(model);
         var net = model.network();
         long seen = 0;
-        try (var probes = new FeatureMapProbes(model, convs, true)) {
+        try (Attached attached = attach(model)) {
             while (data.hasNext() && seen < maxExamples) {
                 DataSet batch = data.next();
                 long remaining = maxExamples - seen;
@@ -38,14 +38,41 @@ public final class FeatureMapStatisticsCollector {
                 progress.accept(seen);
             }
             net.clear();
-            Map<PrunableConv, FeatureMapStatistics> result = new LinkedHashMap<>();
-            for (PrunableConv conv : probes.convs()) {
-                result.put(conv, probes.probe(conv).statistics());
-            }
             if (seen == 0) {
                 throw new dev.prune.error.PruningException("ranking got no images: the data set is empty");
             }
-            return result;
+            return attached.statistics();
+        }
+    }
+
+    /**
+     * Probes on every conv's feature map that accumulate over each training-mode backward pass of
+     * {@code model}'s network until closed; close before saving the network.
+     */
+    public static Attached attach(ConvNet model) {
+        return new Attached(new FeatureMapProbes(model, ConvDependencies.of(model), true));
+    }
+
+    /** Statistics being gathered from a network's own passes. */
+    public static final class Attached implements AutoCloseable {
+        private final FeatureMapProbes probes;
+        private final Map<PrunableConv, FeatureMapStatistics> statistics = new LinkedHashMap<>();
+
+        private Attached(FeatureMapProbes probes) {
+            this.probes = probes;
+            for (PrunableConv conv : probes.convs()) {
+                statistics.put(conv, probes.probe(conv).statistics());
+            }
+        }
+
+        /** What has been gathered so far (also after close), by conv. */
+        public Map<PrunableConv, FeatureMapStatistics> statistics() {
+            return new LinkedHashMap<>(statistics);
+        }
+
+        @Override
+        public void close() {
+            probes.close();
         }
     }
 }

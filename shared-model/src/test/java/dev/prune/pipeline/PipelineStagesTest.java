@@ -12,6 +12,7 @@ import dev.prune.events.Trained;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ModelMetrics;
 import dev.prune.policy.IterationOutcome;
+import dev.prune.rank.FilterRanking;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.FolderCheckpointStore;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,24 +33,15 @@ class PipelineStagesTest {
 
     @Test
     void twoIterationsWithLineageAndNoRecomputation(@TempDir Path dir) {
-        var store = new FolderCheckpointStore(dir.resolve("store"));
-        var io = new CheckpointIO(store, dir.resolve("scratch"));
-        var data = new DataCatalog(null);
-        RunSpec spec = new RunSpec(8, 0.9, 0.5, 2, 1, "taylor", 0, "fashion-mnist", 512, 256, 128,
-                "adam", 1e-3, 64, 1, 256, 3);
-        String run = "run-stages";
-
-        Trained trained = new TrainStage(io, data).handle(new TrainRequested(1, run, "vgg-small", false, 1, spec), r -> { });
-        var evaluate = new EvaluateStage(io, data, MeasureSettings.quick());
-        ModelMetrics base = evaluate.measure(trained.checkpoint(), spec);
-        List<IterationOutcome> history = new ArrayList<>(List.of(EvaluateStage.outcome(0, base, spec)));
-        Map<Integer, String> checkpoints = new HashMap<>(Map.of(0, trained.checkpoint()));
-        Evaluated verdict = EvaluateStage.decide(run, spec, history, checkpoints, base);
+        var run = new Run(dir, "run-stages", new RunSpec(8, 0.9, 0.5, 2, 1, "taylor", 0, "fashion-mnist", 512, 256, 128,
+                "sample", "adam", 1e-3, 64, 1, 256, 3));
+        var store = run.store;
+        Evaluated verdict = run.start(false);
         assertTrue(verdict.isContinue(), verdict.reason());
 
-        var ranker = new RankStage(io, data);
-        var surgeon = new SurgeryStage(io);
-        var trainer = new FineTuneStage(io, data);
+        var ranker = new RankStage(run.io, run.data);
+        var surgeon = new SurgeryStage(run.io);
+        var trainer = new FineTuneStage(run.io, run.data);
         for (int iteration = 1; iteration <= 2; iteration++) {
             RanksComputed ranks = ranker.handle(roundTrip(verdict, Evaluated.class), n -> { }).orElseThrow();
             assertEquals(iteration, ranks.iteration());
@@ -65,11 +58,8 @@ class PipelineStagesTest {
             assertEquals(pruned.checkpoint(), tuned.parentCheckpoint());
             assertTrue(tuned.stageSeconds().keySet().containsAll(List.of("rank", "surgery", "finetune")));
 
-            ModelMetrics metrics = evaluate.measure(tuned.checkpoint(), spec);
-            history.add(EvaluateStage.outcome(iteration, metrics, spec));
-            checkpoints.put(iteration, tuned.checkpoint());
-            verdict = EvaluateStage.decide(run, spec, history, checkpoints, metrics);
-            assertEquals(192 - 8 * iteration, metrics.filtersPerLayer().values().stream().mapToInt(Integer::intValue).sum());
+            verdict = run.evaluate(iteration, tuned.checkpoint());
+            assertEquals(192 - 8 * iteration, run.lastMetrics.filtersPerLayer().values().stream().mapToInt(Integer::intValue).sum());
         }
         assertEquals(Evaluated.STOP, verdict.decision());
         assertTrue(verdict.reason().contains("iteration cap"), verdict.reason());
@@ -83,6 +73,74 @@ class PipelineStagesTest {
             key = manifest.parentKey().orElse(null);
         }
         assertEquals(List.of("2/finetuned", "2/pruned", "1/finetuned", "1/pruned", "0/base"), chain);
+    }
+
+    @Test
+    void withRankSourceFinetuneTheNextIterationRanksFromTheFineTuningsOwnPasses(@TempDir Path dir) {
+        var run = new Run(dir, "run-fused", new RunSpec(8, 0.9, 0.5, 2, 1, "taylor", 0, "fashion-mnist", 512, 256, 100,
+                "finetune", "adam", 1e-3, 64, 1, 256, 3));
+        var store = run.store;
+        var io = run.io;
+        var ranker = new RankStage(io, run.data);
+        var surgeon = new SurgeryStage(io);
+
+        // iteration 1 follows no fine-tuning: the ranker samples its own images
+        RanksComputed first = ranker.handle(run.start(true), n -> { }).orElseThrow();
+        var firstRanks = store.manifest(CheckpointKey.parse(first.ranksCheckpoint())).orElseThrow();
+        assertEquals("sample", firstRanks.extra().get("rank_source"));
+        Finetuned tuned = new FineTuneStage(io, run.data).handle(surgeon.handle(first), r -> { });
+        var tunedManifest = store.manifest(CheckpointKey.parse(tuned.checkpoint())).orElseThrow();
+        FilterRanking fromFineTuning = FineTuneStage.rankingOf(tunedManifest).orElseThrow();
+        assertEquals(128, fromFineTuning.examples(), "the last two batches of 64 hold the 100 images asked for");
+
+        Evaluated verdict = run.evaluate(1, tuned.checkpoint());
+        assertTrue(verdict.isContinue(), verdict.reason());
+
+        // iteration 2: no ranking pass, the stored ranking of the fine-tuned checkpoint is used
+        RanksComputed second = ranker.handle(roundTrip(verdict, Evaluated.class), n -> { }).orElseThrow();
+        var secondRanks = store.manifest(CheckpointKey.parse(second.ranksCheckpoint())).orElseThrow();
+        assertEquals("finetune", secondRanks.extra().get("rank_source"));
+        assertEquals(tuned.checkpoint(), secondRanks.parentKey().orElseThrow().prefix());
+        FilterRanking used = io.loadJson(second.ranksCheckpoint(), FilterRanking.class);
+        assertArrayEquals(fromFineTuning.flattened(), used.flattened());
+        assertEquals(run.lastMetrics.filtersPerLayer().values().stream().toList(),
+                used.layers().stream().map(l -> l.scores().length).toList());
+        FiltersPruned cut = surgeon.handle(second);
+        assertEquals(8, cut.removed().values().stream().mapToInt(f -> f.length).sum());
+    }
+
+    /** A run's store, its base network (trained by the train stage) and the evaluator's ledger of it. */
+    private static final class Run {
+        final FolderCheckpointStore store;
+        final CheckpointIO io;
+        final DataCatalog data = new DataCatalog(null);
+        final String id;
+        final RunSpec spec;
+        final EvaluateStage evaluator;
+        final List<IterationOutcome> history = new ArrayList<>();
+        final Map<Integer, String> checkpoints = new HashMap<>();
+        ModelMetrics lastMetrics;
+
+        Run(Path dir, String id, RunSpec spec) {
+            this.store = new FolderCheckpointStore(dir.resolve("store"));
+            this.io = new CheckpointIO(store, dir.resolve("scratch"));
+            this.id = id;
+            this.spec = spec;
+            this.evaluator = new EvaluateStage(io, data, MeasureSettings.quick());
+        }
+
+        /** Trains the base network and returns the evaluator's verdict on it. */
+        Evaluated start(boolean batchNorm) {
+            Trained trained = new TrainStage(io, data).handle(new TrainRequested(1, id, "vgg-small", batchNorm, 1, spec), r -> { });
+            return evaluate(0, trained.checkpoint());
+        }
+
+        Evaluated evaluate(int iteration, String checkpoint) {
+            lastMetrics = evaluator.measure(checkpoint, spec);
+            history.add(EvaluateStage.outcome(iteration, lastMetrics, spec));
+            checkpoints.put(iteration, checkpoint);
+            return EvaluateStage.decide(id, spec, history, checkpoints, lastMetrics);
+        }
     }
 
     private static <T extends PipelineEvent> T roundTrip(T event, Class<T> type) {

@@ -25,7 +25,7 @@ class StartRunRequestsTest {
         assertEquals("runs/run-a/iter-000/base/", request.baseCheckpoint().prefix());
         RunSpec d = RunSpec.defaults();
         assertEquals(new RunSpec(8, d.targetFlopsReduction(), d.accuracyBudget(), 3, d.minFiltersPerLayer(), d.criterion(),
-                d.flopsLambda(), d.dataset(), d.trainImages(), d.testImages(), d.rankImages(), d.optimizer(), d.learningRate(),
+                d.flopsLambda(), d.dataset(), d.trainImages(), d.testImages(), d.rankImages(), d.rankSource(), d.optimizer(), d.learningRate(),
                 d.batchSize(), d.fineTuneEpochs(), d.fineTuneImages(), d.seed()), request.spec());
     }
 
@@ -37,12 +37,15 @@ class StartRunRequestsTest {
     }
 
     @Test
-    void aPolicyOutOfRangeIsRejectedWithTheFieldsMessage() {
+    void aPolicyOutOfRangeIsRejectedWithTheFieldsMessage() throws Exception {
         var e = assertThrows(InvalidRequest.class, () -> StartRunRequests.read(json(
                 "{\"base_checkpoint\": \"runs/r/iter-000/base/\", \"spec\": {\"filters_per_iteration\": 0}}")));
         assertEquals("invalid spec: filters per iteration must be > 0, got 0", e.getMessage());
         e = assertThrows(InvalidRequest.class, () -> StartRunRequests.spec(json("{\"accuracy_budget\": 2}")));
         assertTrue(e.getMessage().contains("accuracy budget must be between 0 and 1"), e.getMessage());
+        e = assertThrows(InvalidRequest.class, () -> StartRunRequests.spec(json("{\"rank_source\": \"sometimes\"}")));
+        assertEquals("invalid spec: unknown rank_source 'sometimes': use one of [sample, finetune]", e.getMessage());
+        assertEquals("finetune", StartRunRequests.spec(json("{\"rank_source\": \"finetune\"}")).rankSource());
     }
 
     @Test
