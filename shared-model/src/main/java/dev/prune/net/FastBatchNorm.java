@@ -1,0 +1,264 @@
+package dev.prune.net;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.reflect.Field;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The training-mode BatchNorm of conv feature maps (NCHW, float) in plain Java loops over ND4J's
+ * memory: two passes forward (per-channel sums; normalise) and two backward (per-channel sums of g
+ * and g*x; the input gradient), instead of DL4J's oneDNN helper, which cost a vgg-small training step
+ * 77 ms of its 150 (twice the whole network without BatchNorm; docs/performance.md). Inference, other
+ * layouts and data types stay with the helper DL4J chose. It is a layer helper, set on the running
+ * layer only, so configurations and model files are untouched. The batch statistics it hands DL4J
+ * for the running averages are the ones the oneDNN helper hands: mean and biased variance, no epsilon.
+ */
+public final class FastBatchNorm implements BatchNormalizationHelper {
+    private static final Field HELPER = helperField();
+
+    private final BatchNormalizationHelper fallback;
+    private INDArray meanCache;
+    private INDArray varCache;
+    private float[] mean = new float[0];
+    private float[] invStd = new float[0];
+    private boolean lastForwardWasOurs;
+
+    FastBatchNorm(BatchNormalizationHelper fallback) {
+        this.fallback = fallback;
+    }
+
+    /** Sets this helper on every BatchNorm layer of the network whose gamma and beta are learned. */
+    public static void install(MultiLayerNetwork network) {
+        for (var layer : network.getLayers()) {
+            if (layer instanceof BatchNormalization bn && !bn.layerConf().isLockGammaBeta()) {
+                try {
+                    Object current = HELPER.get(bn);
+                    if (!(current instanceof FastBatchNorm)) {
+                        HELPER.set(bn, new FastBatchNorm((BatchNormalizationHelper) current));
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot set the BatchNorm helper of DL4J", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean checkSupported(double eps, boolean fixedGammaBeta) {
+        return !fixedGammaBeta;
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
+                              INDArray globalMean, INDArray globalVar, double decay, double eps, CNN2DFormat format,
+                              LayerWorkspaceMgr workspaceMgr) {
+        boolean ours = format == CNN2DFormat.NCHW && x.rank() == 4 && isPlainFloat(x) && gamma != null && beta != null;
+        lastForwardWasOurs = ours && training;
+        if (!ours) {
+            return fallback == null ? null
+                    : fallback.preOutput(x, training, shape, gamma, beta, globalMean, globalVar, decay, eps, format, workspaceMgr);
+        }
+        int n = (int) x.size(0);
+        int channels = (int) x.size(1);
+        int area = (int) (x.size(2) * x.size(3));
+        if (!training) {
+            return normalised(x, gamma, beta, globalMean, globalVar, eps, workspaceMgr);
+        }
+        double[][] sums = channelSums(x.data().asNioFloat(), null, n, channels, area);
+        double count = (double) n * area;
+        ensureCapacity(channels);
+        float[] variance = new float[channels];
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        float[] g = gamma.toFloatVector();
+        float[] b = beta.toFloatVector();
+        for (int c = 0; c < channels; c++) {
+            double m = sums[0][c] / count;
+            double v = Math.max(0, sums[1][c] / count - m * m);
+            mean[c] = (float) m;
+            variance[c] = (float) v;
+            invStd[c] = (float) (1 / Math.sqrt(v + eps));
+            scale[c] = g[c] * invStd[c];
+            shift[c] = (float) (b[c] - m * scale[c]);
+        }
+        keepBatchStatistics(variance, channels);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        affine(x.data().asNioFloat(), null, out.data().asNioFloat(), scale, null, shift, n, channels, area);
+        return out;
+    }
+
+    /** Inference: the running mean and variance DL4J passes (variance, not log10 of the deviation). */
+    private static INDArray normalised(INDArray x, INDArray gamma, INDArray beta, INDArray globalMean, INDArray globalVar,
+                                       double eps, LayerWorkspaceMgr workspaceMgr) {
+        int channels = (int) x.size(1);
+        float[] g = gamma.toFloatVector();
+        float[] b = beta.toFloatVector();
+        float[] m = globalMean.toFloatVector();
+        float[] v = globalVar.toFloatVector();
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double s = g[c] / Math.sqrt(v[c] + eps);
+            scale[c] = (float) s;
+            shift[c] = (float) (b[c] - m[c] * s);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        affine(x.data().asNioFloat(), null, out.data().asNioFloat(), scale, null, shift, (int) x.size(0), channels,
+                (int) (x.size(2) * x.size(3)));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
+                                                     INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps,
+                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        if (!lastForwardWasOurs || !isPlainFloat(input)) {
+            return fallback == null ? null
+                    : fallback.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
+        }
+        INDArray g = isPlainFloat(epsilon) && java.util.Arrays.equals(epsilon.shape(), input.shape()) ? epsilon : epsilon.dup('c');
+        int n = (int) input.size(0);
+        int channels = (int) input.size(1);
+        int area = (int) (input.size(2) * input.size(3));
+        // sums[0] = sum of g, sums[1] = sum of g*x, per channel
+        double[][] sums = channelSums(g.data().asNioFloat(), input.data().asNioFloat(), n, channels, area);
+        double count = (double) n * area;
+        float[] gammaValues = gamma.toFloatVector();
+        float[] dGamma = new float[channels];
+        float[] dBeta = new float[channels];
+        float[] onG = new float[channels];
+        float[] onX = new float[channels];
+        float[] constant = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double s = invStd[c];
+            double sumG = sums[0][c];
+            double sumXHatG = s * (sums[1][c] - mean[c] * sumG);
+            dBeta[c] = (float) sumG;
+            dGamma[c] = (float) sumXHatG;
+            // dL/dx = gamma*s*(g - sumG/count - xHat*sumXHatG/count), xHat = (x - mean)*s: linear in g and x
+            double a = gammaValues[c] * s;
+            double onXValue = -a * s * sumXHatG / count;
+            onG[c] = (float) a;
+            onX[c] = (float) onXValue;
+            constant[c] = (float) (-a * sumG / count - onXValue * mean[c]);
+        }
+        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
+        dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        affine(input.data().asNioFloat(), g.data().asNioFloat(), dx.data().asNioFloat(), onX, onG, constant, n, channels, area);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor("gamma", dGammaView);
+        gradient.setGradientFor("beta", dBetaView);
+        return new Pair<>(gradient, dx);
+    }
+
+    @Override
+    public INDArray getMeanCache(DataType dataType) {
+        return lastForwardWasOurs ? meanCache : fallback.getMeanCache(dataType);
+    }
+
+    @Override
+    public INDArray getVarCache(DataType dataType) {
+        return lastForwardWasOurs ? varCache : fallback.getVarCache(dataType);
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Map.of();
+    }
+
+    /** Per channel: sums[0] = sum of a, sums[1] = sum of a*a (b null) or of a*b. */
+    private static double[][] channelSums(FloatBuffer a, FloatBuffer b, int n, int channels, int area) {
+        double[] first = new double[channels];
+        double[] second = new double[channels];
+        for (int example = 0, at = 0; example < n; example++) {
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                double p = 0;
+                for (int end = at + area; at < end; at++) {
+                    float value = a.get(at);
+                    s += value;
+                    p += value * (b == null ? value : b.get(at));
+                }
+                first[c] += s;
+                second[c] += p;
+            }
+        }
+        return new double[][]{first, second};
+    }
+
+    /** out = x*onX[c] + (g == null ? 0 : g*onG[c]) + constant[c], element by element. */
+    private static void affine(FloatBuffer x, FloatBuffer g, FloatBuffer out, float[] onX, float[] onG, float[] constant,
+                               int n, int channels, int area) {
+        for (int example = 0, at = 0; example < n; example++) {
+            for (int c = 0; c < channels; c++) {
+                float kx = onX[c];
+                float k = constant[c];
+                if (g == null) {
+                    for (int end = at + area; at < end; at++) {
+                        out.put(at, x.get(at) * kx + k);
+                    }
+                } else {
+                    float kg = onG[c];
+                    for (int end = at + area; at < end; at++) {
+                        out.put(at, x.get(at) * kx + g.get(at) * kg + k);
+                    }
+                }
+            }
+        }
+    }
+
+    private void ensureCapacity(int channels) {
+        if (mean.length != channels) {
+            mean = new float[channels];
+            invStd = new float[channels];
+        }
+    }
+
+    /** DL4J reads them after the forward pass, outside any workspace of ours, to update the running averages. */
+    private void keepBatchStatistics(float[] variance, int channels) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            if (meanCache == null || meanCache.length() != channels) {
+                meanCache = Nd4j.create(DataType.FLOAT, channels);
+                varCache = Nd4j.create(DataType.FLOAT, channels);
+            }
+            meanCache.assign(Nd4j.createFromArray(mean));
+            varCache.assign(Nd4j.createFromArray(variance));
+        }
+    }
+
+    private static boolean isPlainFloat(INDArray x) {
+        return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() && x.offset() == 0
+                && Shape.hasDefaultStridesForShape(x);
+    }
+
+    private static Field helperField() {
+        try {
+            Field field = BatchNormalization.class.getDeclaredField("helper");
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J's BatchNormalization has no 'helper' field: another DL4J version?", e);
+        }
+    }
+}
