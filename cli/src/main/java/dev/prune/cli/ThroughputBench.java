@@ -29,8 +29,10 @@ final class ThroughputBench {
         out.put("train_images_per_s", trainImagesPerSecond(model, false));
         out.put("rank_images_per_s", rankImagesPerSecond(model));
         out.put("train_with_statistics_images_per_s", trainImagesPerSecond(model, true));
-        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, latency.latencyWarmup(), latency.latencyRunsB1()));
-        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(), latency.latencyRunsB64()));
+        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, latency.latencyWarmup(),
+                latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
+        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(),
+                latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
         out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
         return out;
     }
@@ -41,8 +43,10 @@ final class ThroughputBench {
      */
     Map<String, Object> speedups(ConvNet base, ConvNet pruned) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(), 4 * latency.latencyRunsB1()).speedup());
-        out.put("speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(), 4 * latency.latencyRunsB64()).speedup());
+        out.put("speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(),
+                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB1()).speedup());
+        out.put("speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(),
+                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
         return out;
     }
 

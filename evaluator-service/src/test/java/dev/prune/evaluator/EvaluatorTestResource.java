@@ -58,6 +58,7 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
         config.put("evaluator.db.schema", SCHEMA);
         // a measurement on 2 cores: keep the latency runs short
         config.put("pruning.measure.latency-warmup", "2");
+        config.put("pruning.measure.latency-warmup-seconds", "0");
         config.put("pruning.measure.latency-runs-b1", "5");
         config.put("pruning.measure.latency-runs-b64", "1");
         return config;

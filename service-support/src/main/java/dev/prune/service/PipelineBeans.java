@@ -89,7 +89,9 @@ public class PipelineBeans {
                                 @ConfigProperty(name = "pruning.measure.eval-batch-size", defaultValue = "256") int evalBatch,
                                 @ConfigProperty(name = "pruning.measure.latency-warmup", defaultValue = "10") int warmup,
                                 @ConfigProperty(name = "pruning.measure.latency-runs-b1", defaultValue = "31") int runsB1,
-                                @ConfigProperty(name = "pruning.measure.latency-runs-b64", defaultValue = "7") int runsB64) {
-        return new EvaluateStage(io, data, new MeasureSettings(evalBatch, warmup, runsB1, runsB64));
+                                @ConfigProperty(name = "pruning.measure.latency-runs-b64", defaultValue = "7") int runsB64,
+                                @ConfigProperty(name = "pruning.measure.latency-warmup-seconds", defaultValue = "5")
+                                double warmupSeconds) {
+        return new EvaluateStage(io, data, new MeasureSettings(evalBatch, warmup, runsB1, runsB64, warmupSeconds));
     }
 }

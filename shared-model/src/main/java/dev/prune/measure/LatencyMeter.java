@@ -7,14 +7,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Median inference latency at a batch size, after warm-up, on a fixed random input. */
 public final class LatencyMeter {
+    private static final int WARMUP_WINDOW = 25;
+    private static final double STILL_IMPROVING = 0.97;
     private LatencyMeter() {
     }
 
-    public static double medianMillis(ConvNet model, int batchSize, int warmup, int runs) {
+    /** Median of {@code runs} answers after {@code warmup} runs and up to {@code warmupSeconds} more (see warmUp). */
+    public static double medianMillis(ConvNet model, int batchSize, int warmup, double warmupSeconds, int runs) {
         INDArray input = input(model, batchSize);
-        for (int i = 0; i < warmup; i++) {
-            model.network().output(input, false);
-        }
+        warmUp(warmup, warmupSeconds, () -> model.network().output(input, false));
         double[] millis = new double[runs];
         for (int i = 0; i < runs; i++) {
             millis[i] = millis(model, input);
@@ -32,12 +33,13 @@ public final class LatencyMeter {
      * where two medians measured one after the other can land on either side of the slowdown (the bench saw
      * a pruned network's batch-64 latency move 14-30 ms between rounds).
      */
-    public static Speedup pairedSpeedup(ConvNet base, ConvNet smaller, int batchSize, int warmup, int pairs) {
+    public static Speedup pairedSpeedup(ConvNet base, ConvNet smaller, int batchSize, int warmup, double warmupSeconds,
+                                        int pairs) {
         INDArray input = input(base, batchSize);
-        for (int i = 0; i < warmup; i++) {
+        warmUp(warmup, warmupSeconds, () -> {
             base.network().output(input, false);
             smaller.network().output(input, false);
-        }
+        });
         double[] baseMillis = new double[pairs];
         double[] smallerMillis = new double[pairs];
         double[] ratios = new double[pairs];
@@ -47,6 +49,31 @@ public final class LatencyMeter {
             ratios[i] = baseMillis[i] / smallerMillis[i];
         }
         return new Speedup(Medians.of(baseMillis), Medians.of(smallerMillis), Medians.of(ratios));
+    }
+
+    /**
+     * {@code runs} runs, then windows of runs for as long as a window is clearly faster than the one
+     * before (the JIT still compiling, on the cores the measurement needs), for at most {@code maxSeconds}.
+     */
+    private static void warmUp(int runs, double maxSeconds, Runnable run) {
+        for (int i = 0; i < runs; i++) {
+            run.run();
+        }
+        long until = System.nanoTime() + (long) (maxSeconds * 1e9);
+        double previous = Double.MAX_VALUE;
+        while (System.nanoTime() < until) {
+            double[] window = new double[WARMUP_WINDOW];
+            for (int i = 0; i < window.length; i++) {
+                long start = System.nanoTime();
+                run.run();
+                window[i] = System.nanoTime() - start;
+            }
+            double current = Medians.of(window);
+            if (current > previous * STILL_IMPROVING) {
+                return;
+            }
+            previous = current;
+        }
     }
 
     private static INDArray input(ConvNet model, int batchSize) {

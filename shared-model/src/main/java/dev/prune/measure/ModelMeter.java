@@ -26,8 +26,10 @@ public final class ModelMeter {
     public ModelMetrics measure(ConvNet model) {
         var quality = AccuracyEvaluator.evaluate(model, heldOut, settings.evalBatchSize());
         var cost = ModelCost.of(model);
-        double b1 = LatencyMeter.medianMillis(model, 1, settings.latencyWarmup(), settings.latencyRunsB1());
-        double b64 = LatencyMeter.medianMillis(model, 64, settings.latencyWarmupB64(), settings.latencyRunsB64());
+        double b1 = LatencyMeter.medianMillis(model, 1, settings.latencyWarmup(), settings.latencyWarmupSeconds(),
+                settings.latencyRunsB1());
+        double b64 = LatencyMeter.medianMillis(model, 64, settings.latencyWarmupB64(), settings.latencyWarmupSeconds(),
+                settings.latencyRunsB64());
         return new ModelMetrics(quality.accuracy(), quality.loss(), cost.params(), cost.convFlops(), cost.totalFlops(),
                 serializedBytes(model), b1, b64, filtersPerLayer(model));
     }
