@@ -39,8 +39,7 @@ public final class Trainer {
                         .seed(settings.seed())
                         .build())
                 .build();
-        ConvNet.useFastBackprop(tuned);
-        ConvNet result = new ConvNet(tuned, model.input());
+        ConvNet result = new ConvNet(tuned, model.input()); // with the fast backprop swaps
         LabeledImages used = settings.maxImages() > 0 && settings.maxImages() < data.size()
                 ? data.shuffled(settings.seed()).take(settings.maxImages()) : data;
         long firstObservedStep = statisticsImages > 0 ? firstObservedStep(used.size(), settings, statisticsImages) : -1;
