@@ -69,8 +69,7 @@ public record RunSpec(
 
     /** Images whose statistics the fine-tuning keeps for the next ranking (0 when the ranker samples its own). */
     public int fineTuneStatisticsImages() {
-        boolean needsStatistics = rankingOptions().criterion() != Criterion.WEIGHT_L1;
-        return rankSourceValue() == RankSource.FINETUNE && needsStatistics ? rankImages : 0;
+        return rankSourceValue().fineTuneStatisticsImages(rankingOptions().criterion(), rankImages);
     }
 
     public TrainingSettings trainingSettings() {

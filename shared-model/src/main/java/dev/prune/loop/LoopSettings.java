@@ -1,7 +1,6 @@
 package dev.prune.loop;
 
 import dev.prune.measure.MeasureSettings;
-import dev.prune.rank.Criterion;
 import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.train.TrainingSettings;
@@ -17,6 +16,6 @@ public record LoopSettings(int iterations, int filtersPerIteration, int minFilte
 
     /** Images whose statistics each fine-tuning keeps for the next ranking (0 when every ranking samples its own). */
     int fineTuneStatisticsImages() {
-        return rankSource == RankSource.FINETUNE && ranking.criterion() != Criterion.WEIGHT_L1 ? rankImages : 0;
+        return rankSource.fineTuneStatisticsImages(ranking.criterion(), rankImages);
     }
 }

@@ -12,7 +12,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
@@ -20,11 +19,11 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * The training-mode BatchNorm of conv feature maps (NCHW, float) in plain Java loops over ND4J's
- * memory: two passes forward (per-channel sums; normalise) and two backward (per-channel sums of g
- * and g*x; the input gradient), instead of DL4J's oneDNN helper, which cost a vgg-small training step
- * 77 ms of its 150 (twice the whole network without BatchNorm; docs/performance.md). Inference, other
- * layouts and data types stay with the helper DL4J chose. It is a layer helper, set on the running
+ * BatchNorm of conv feature maps (NCHW, float) in plain Java loops over ND4J's memory: in training two
+ * passes forward (per-channel sums; normalise) and two backward (per-channel sums of g and g*x; the
+ * input gradient), in inference one, instead of DL4J's oneDNN helper, which cost a vgg-small training
+ * step 77 ms of its 150 (twice the whole network without BatchNorm; docs/performance.md). Other layouts
+ * and data types stay with the helper DL4J chose. It is a layer helper, set on the running
  * layer only, so configurations and model files are untouched. The batch statistics it hands DL4J
  * for the running averages are the ones the oneDNN helper hands: mean and biased variance, no epsilon.
  */
@@ -72,55 +71,45 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                               INDArray globalMean, INDArray globalVar, double decay, double eps, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
-        boolean ours = format == CNN2DFormat.NCHW && x.rank() == 4 && isPlainFloat(x) && gamma != null && beta != null;
+        boolean ours = format == CNN2DFormat.NCHW && x.rank() == 4 && PlainFloatArrays.isPlain(x) && gamma != null && beta != null;
         lastForwardWasOurs = ours && training;
         if (!ours) {
             return fallback == null ? null
                     : fallback.preOutput(x, training, shape, gamma, beta, globalMean, globalVar, decay, eps, format, workspaceMgr);
         }
+        if (!training) {
+            return normalised(x, gamma, beta, globalMean.toFloatVector(), globalVar.toFloatVector(), eps, workspaceMgr);
+        }
         int n = (int) x.size(0);
         int channels = (int) x.size(1);
         int area = (int) (x.size(2) * x.size(3));
-        if (!training) {
-            return normalised(x, gamma, beta, globalMean, globalVar, eps, workspaceMgr);
-        }
         double[][] sums = channelSums(x.data().asNioFloat(), null, n, channels, area);
         double count = (double) n * area;
         ensureCapacity(channels);
         float[] variance = new float[channels];
-        float[] scale = new float[channels];
-        float[] shift = new float[channels];
-        float[] g = gamma.toFloatVector();
-        float[] b = beta.toFloatVector();
         for (int c = 0; c < channels; c++) {
             double m = sums[0][c] / count;
             double v = Math.max(0, sums[1][c] / count - m * m);
             mean[c] = (float) m;
             variance[c] = (float) v;
             invStd[c] = (float) (1 / Math.sqrt(v + eps));
-            scale[c] = g[c] * invStd[c];
-            shift[c] = (float) (b[c] - m * scale[c]);
         }
         keepBatchStatistics(variance, channels);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        affine(x.data().asNioFloat(), null, out.data().asNioFloat(), scale, null, shift, n, channels, area);
-        return out;
+        return normalised(x, gamma, beta, mean, variance, eps, workspaceMgr);
     }
 
-    /** Inference: the running mean and variance DL4J passes (variance, not log10 of the deviation). */
-    private static INDArray normalised(INDArray x, INDArray gamma, INDArray beta, INDArray globalMean, INDArray globalVar,
+    /** (x - mean) / sqrt(variance + eps) * gamma + beta, per channel, in one pass. */
+    private static INDArray normalised(INDArray x, INDArray gamma, INDArray beta, float[] mean, float[] variance,
                                        double eps, LayerWorkspaceMgr workspaceMgr) {
         int channels = (int) x.size(1);
         float[] g = gamma.toFloatVector();
         float[] b = beta.toFloatVector();
-        float[] m = globalMean.toFloatVector();
-        float[] v = globalVar.toFloatVector();
         float[] scale = new float[channels];
         float[] shift = new float[channels];
         for (int c = 0; c < channels; c++) {
-            double s = g[c] / Math.sqrt(v[c] + eps);
+            double s = g[c] / Math.sqrt(variance[c] + eps);
             scale[c] = (float) s;
-            shift[c] = (float) (b[c] - m[c] * s);
+            shift[c] = (float) (b[c] - mean[c] * s);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         affine(x.data().asNioFloat(), null, out.data().asNioFloat(), scale, null, shift, (int) x.size(0), channels,
@@ -132,11 +121,11 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
                                                      INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (!lastForwardWasOurs || !isPlainFloat(input)) {
+        if (!lastForwardWasOurs || !PlainFloatArrays.isPlain(input)) {
             return fallback == null ? null
                     : fallback.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
-        INDArray g = isPlainFloat(epsilon) && java.util.Arrays.equals(epsilon.shape(), input.shape()) ? epsilon : epsilon.dup('c');
+        INDArray g = PlainFloatArrays.isPlain(epsilon) && java.util.Arrays.equals(epsilon.shape(), input.shape()) ? epsilon : epsilon.dup('c');
         int n = (int) input.size(0);
         int channels = (int) input.size(1);
         int area = (int) (input.size(2) * input.size(3));
@@ -247,10 +236,6 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         }
     }
 
-    private static boolean isPlainFloat(INDArray x) {
-        return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() && x.offset() == 0
-                && Shape.hasDefaultStridesForShape(x);
-    }
 
     private static Field helperField() {
         try {

@@ -1,8 +1,7 @@
 package dev.prune.rank;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.prune.net.PlainFloatArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -34,7 +33,7 @@ public final class FeatureMapStatistics {
     void accumulate(INDArray a, INDArray dLossDa) {
         float[] dots;
         float[] activationSums;
-        if (isPlainFloat(a) && isPlainFloat(dLossDa)) {
+        if (PlainFloatArrays.isPlain(a) && PlainFloatArrays.isPlain(dLossDa)) {
             int rows = (int) (a.size(0) * a.size(1));
             dots = new float[rows];
             activationSums = new float[rows];
@@ -48,10 +47,6 @@ public final class FeatureMapStatistics {
         fold(dots, activationSums, (int) a.size(0), (double) a.size(2) * a.size(3));
     }
 
-    private static boolean isPlainFloat(INDArray x) {
-        return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() && x.offset() == 0
-                && Shape.hasDefaultStridesForShape(x);
-    }
 
     /** For every (example, filter) row of h*w values: sum of a*g and sum of a. */
     private static void sumRows(INDArray a, INDArray g, float[] dots, float[] activationSums) {
