@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
-import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
@@ -83,7 +82,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         int n = (int) x.size(0);
         int channels = (int) x.size(1);
         int area = (int) (x.size(2) * x.size(3));
-        double[][] sums = channelSums(x.data().asNioFloat(), null, n, channels, area);
+        double[][] sums = channelSums(x, null, n, channels, area);
         double count = (double) n * area;
         ensureCapacity(channels);
         float[] variance = new float[channels];
@@ -112,8 +111,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
             shift[c] = (float) (b[c] - mean[c] * s);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        affine(x.data().asNioFloat(), null, out.data().asNioFloat(), scale, null, shift, (int) x.size(0), channels,
-                (int) (x.size(2) * x.size(3)));
+        PlainFloatArrays.rowAffine(x, null, out, (int) (x.size(2) * x.size(3)), scale, null, shift);
         return out;
     }
 
@@ -130,7 +128,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         int channels = (int) input.size(1);
         int area = (int) (input.size(2) * input.size(3));
         // sums[0] = sum of g, sums[1] = sum of g*x, per channel
-        double[][] sums = channelSums(g.data().asNioFloat(), input.data().asNioFloat(), n, channels, area);
+        double[][] sums = channelSums(g, input, n, channels, area);
         double count = (double) n * area;
         float[] gammaValues = gamma.toFloatVector();
         float[] dGamma = new float[channels];
@@ -154,7 +152,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
         dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        affine(input.data().asNioFloat(), g.data().asNioFloat(), dx.data().asNioFloat(), onX, onG, constant, n, channels, area);
+        PlainFloatArrays.rowAffine(input, g, dx, area, onX, onG, constant);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor("gamma", dGammaView);
         gradient.setGradientFor("beta", dBetaView);
@@ -177,44 +175,17 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     }
 
     /** Per channel: sums[0] = sum of a, sums[1] = sum of a*a (b null) or of a*b. */
-    private static double[][] channelSums(FloatBuffer a, FloatBuffer b, int n, int channels, int area) {
+    private static double[][] channelSums(INDArray a, INDArray b, int n, int channels, int area) {
+        double[] rowSums = new double[n * channels];
+        double[] rowProducts = new double[n * channels];
+        PlainFloatArrays.rowSums(a, b, area, rowSums, rowProducts);
         double[] first = new double[channels];
         double[] second = new double[channels];
-        for (int example = 0, at = 0; example < n; example++) {
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                double p = 0;
-                for (int end = at + area; at < end; at++) {
-                    float value = a.get(at);
-                    s += value;
-                    p += value * (b == null ? value : b.get(at));
-                }
-                first[c] += s;
-                second[c] += p;
-            }
+        for (int row = 0; row < rowSums.length; row++) {
+            first[row % channels] += rowSums[row];
+            second[row % channels] += rowProducts[row];
         }
         return new double[][]{first, second};
-    }
-
-    /** out = x*onX[c] + (g == null ? 0 : g*onG[c]) + constant[c], element by element. */
-    private static void affine(FloatBuffer x, FloatBuffer g, FloatBuffer out, float[] onX, float[] onG, float[] constant,
-                               int n, int channels, int area) {
-        for (int example = 0, at = 0; example < n; example++) {
-            for (int c = 0; c < channels; c++) {
-                float kx = onX[c];
-                float k = constant[c];
-                if (g == null) {
-                    for (int end = at + area; at < end; at++) {
-                        out.put(at, x.get(at) * kx + k);
-                    }
-                } else {
-                    float kg = onG[c];
-                    for (int end = at + area; at < end; at++) {
-                        out.put(at, x.get(at) * kx + g.get(at) * kg + k);
-                    }
-                }
-            }
-        }
     }
 
     private void ensureCapacity(int channels) {

@@ -4,16 +4,106 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
+import java.nio.FloatBuffer;
+
 /**
  * Arrays laid out plainly (float, c order, no view, default strides: what DL4J's conv layers produce),
- * whose memory a Java loop may read element by element through {@code data().asNioFloat()}.
+ * and the loops over their rows (one row = one example's feature map of one channel) that BatchNorm and
+ * the ranking statistics need. The loops copy a chunk at a time out of ND4J's memory into Java arrays:
+ * HotSpot vectorises loops over arrays but not over a direct buffer's element accessors, which made
+ * the same loops two to three times slower (docs/performance.md).
  */
 public final class PlainFloatArrays {
+    /** Values per chunk: a chunk of each operand stays in the core's L1/L2 cache. */
+    private static final int CHUNK = 2048;
+
     private PlainFloatArrays() {
     }
 
     public static boolean isPlain(INDArray x) {
         return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() && x.offset() == 0
                 && Shape.hasDefaultStridesForShape(x);
+    }
+
+    /**
+     * For each row of {@code rowLength} consecutive values of the plain arrays a and b: sums[row] = sum of a,
+     * products[row] = sum of a*b, or of a*a when b is null. Partial sums are float within a chunk, double across.
+     */
+    public static void rowSums(INDArray a, INDArray b, int rowLength, double[] sums, double[] products) {
+        FloatBuffer av = a.data().asNioFloat();
+        FloatBuffer bv = b == null ? null : b.data().asNioFloat();
+        float[] ac = new float[Math.min(CHUNK, rowLength)];
+        float[] bc = b == null ? ac : new float[ac.length];
+        for (int row = 0, at = 0; row < sums.length; row++) {
+            double sum = 0;
+            double product = 0;
+            for (int end = at + rowLength; at < end; at += CHUNK) {
+                int length = Math.min(CHUNK, end - at);
+                av.get(at, ac, 0, length);
+                if (bv != null) {
+                    bv.get(at, bc, 0, length);
+                }
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                float p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+                int i = 0;
+                // four independent sums: one would make every addition wait for the one before
+                for (; i + 3 < length; i += 4) {
+                    s0 += ac[i];
+                    s1 += ac[i + 1];
+                    s2 += ac[i + 2];
+                    s3 += ac[i + 3];
+                    p0 += ac[i] * bc[i];
+                    p1 += ac[i + 1] * bc[i + 1];
+                    p2 += ac[i + 2] * bc[i + 2];
+                    p3 += ac[i + 3] * bc[i + 3];
+                }
+                for (; i < length; i++) {
+                    s0 += ac[i];
+                    p0 += ac[i] * bc[i];
+                }
+                sum += (s0 + s1) + (s2 + s3);
+                product += (p0 + p1) + (p2 + p3);
+            }
+            at = (row + 1) * rowLength;
+            sums[row] = sum;
+            products[row] = product;
+        }
+    }
+
+    /**
+     * out = x*onX[c] + g*onG[c] + constant[c] element by element (without the g term when g is null), where
+     * c = row % onX.length is the channel of the row; out may be x or g.
+     */
+    public static void rowAffine(INDArray x, INDArray g, INDArray out, int rowLength, float[] onX, float[] onG,
+                                 float[] constant) {
+        FloatBuffer xv = x.data().asNioFloat();
+        FloatBuffer gv = g == null ? null : g.data().asNioFloat();
+        FloatBuffer ov = out.data().asNioFloat();
+        float[] xc = new float[Math.min(CHUNK, rowLength)];
+        float[] gc = g == null ? null : new float[xc.length];
+        int channels = onX.length;
+        long rows = x.length() / rowLength;
+        for (int row = 0, at = 0; row < rows; row++) {
+            int c = row % channels;
+            float kx = onX[c];
+            float k = constant[c];
+            for (int end = at + rowLength; at < end; at += CHUNK) {
+                int length = Math.min(CHUNK, end - at);
+                xv.get(at, xc, 0, length);
+                if (gc == null) {
+                    for (int i = 0; i < length; i++) {
+                        xc[i] = xc[i] * kx + k;
+                    }
+                } else {
+                    gv.get(at, gc, 0, length);
+                    float kg = onG[c];
+                    for (int i = 0; i < length; i++) {
+                        xc[i] = xc[i] * kx + gc[i] * kg + k;
+                    }
+                }
+                ov.put(at, xc, 0, length);
+            }
+            at = (row + 1) * rowLength;
+        }
     }
 }

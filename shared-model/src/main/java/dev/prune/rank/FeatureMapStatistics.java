@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 
 /**
  * Running per-filter sums for one conv layer's feature map, over any number of batches, in
@@ -31,13 +30,11 @@ public final class FeatureMapStatistics {
      * loop is about twice as fast as the two reductions, which read a twice (docs/performance.md).
      */
     void accumulate(INDArray a, INDArray dLossDa) {
-        float[] dots;
-        float[] activationSums;
+        int rows = (int) (a.size(0) * a.size(1));
+        double[] dots = new double[rows];
+        double[] activationSums = new double[rows];
         if (PlainFloatArrays.isPlain(a) && PlainFloatArrays.isPlain(dLossDa)) {
-            int rows = (int) (a.size(0) * a.size(1));
-            dots = new float[rows];
-            activationSums = new float[rows];
-            sumRows(a, dLossDa, dots, activationSums);
+            PlainFloatArrays.rowSums(a, dLossDa, (int) (a.size(2) * a.size(3)), activationSums, dots);
         } else {
             // libnd4j's Dot pairs up the wrong elements when the two arrays are laid out in different orders
             INDArray g = dLossDa.ordering() == a.ordering() ? dLossDa : dLossDa.dup(a.ordering());
@@ -47,26 +44,7 @@ public final class FeatureMapStatistics {
         fold(dots, activationSums, (int) a.size(0), (double) a.size(2) * a.size(3));
     }
 
-
-    /** For every (example, filter) row of h*w values: sum of a*g and sum of a. */
-    private static void sumRows(INDArray a, INDArray g, float[] dots, float[] activationSums) {
-        FloatBuffer av = a.data().asNioFloat();
-        FloatBuffer gv = g.data().asNioFloat();
-        int area = (int) (a.size(2) * a.size(3));
-        for (int row = 0, at = 0; row < dots.length; row++) {
-            float dot = 0;
-            float sum = 0;
-            for (int end = at + area; at < end; at++) {
-                float value = av.get(at);
-                dot += value * gv.get(at);
-                sum += value;
-            }
-            dots[row] = dot;
-            activationSums[row] = sum;
-        }
-    }
-
-    private void fold(float[] dots, float[] activationSums, int batch, double area) {
+    private void fold(double[] dots, double[] activationSums, int batch, double area) {
         int filters = taylorAbsSum.length;
         for (int n = 0; n < batch; n++) {
             for (int k = 0; k < filters; k++) {
@@ -79,8 +57,8 @@ public final class FeatureMapStatistics {
         examples += batch;
     }
 
-    private static float[] flat(INDArray batchByFilter) {
-        return batchByFilter.reshape('c', new long[]{batchByFilter.length()}).toFloatVector();
+    private static double[] flat(INDArray batchByFilter) {
+        return batchByFilter.reshape('c', new long[]{batchByFilter.length()}).toDoubleVector();
     }
 
     public long examples() {

@@ -1,0 +1,67 @@
+package dev.prune.net;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The chunked row loops against the same sums and affine maps computed element by element in double. */
+class PlainFloatArraysTest {
+
+    // short rows, rows of whole chunks, and rows that end in a partial chunk and a partial group of four
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 2048, 5003})
+    void rowSumsAndProducts(int rowLength) {
+        int rows = 6;
+        INDArray a = Nd4j.rand(DataType.FLOAT, rows, rowLength).subi(0.3);
+        INDArray b = Nd4j.rand(DataType.FLOAT, rows, rowLength).subi(0.6);
+        double[] sums = new double[rows];
+        double[] products = new double[rows];
+        double[] squares = new double[rows];
+        PlainFloatArrays.rowSums(a, b, rowLength, sums, products);
+        PlainFloatArrays.rowSums(a, null, rowLength, new double[rows], squares);
+        for (int row = 0; row < rows; row++) {
+            double sum = 0;
+            double product = 0;
+            double square = 0;
+            for (int i = 0; i < rowLength; i++) {
+                double x = a.getFloat(row, i);
+                sum += x;
+                product += x * b.getFloat(row, i);
+                square += x * x;
+            }
+            double tolerance = 1e-5 * rowLength;
+            assertEquals(sum, sums[row], tolerance, "sum of row " + row);
+            assertEquals(product, products[row], tolerance, "sum of products of row " + row);
+            assertEquals(square, squares[row], tolerance, "sum of squares of row " + row);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 2048, 4099})
+    void rowAffineUsesTheRowsChannel(int rowLength) {
+        int channels = 3;
+        int rows = 2 * channels;
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, channels, rowLength);
+        INDArray g = Nd4j.rand(DataType.FLOAT, 2, channels, rowLength);
+        float[] onX = {2f, -1f, 0.5f};
+        float[] onG = {3f, 0.25f, -2f};
+        float[] constant = {0.1f, -0.2f, 0.3f};
+        INDArray withG = Nd4j.create(DataType.FLOAT, x.shape());
+        PlainFloatArrays.rowAffine(x, g, withG, rowLength, onX, onG, constant);
+        INDArray inPlace = x.dup();
+        PlainFloatArrays.rowAffine(inPlace, null, inPlace, rowLength, onX, null, constant);
+        for (int row = 0; row < rows; row++) {
+            int n = row / channels;
+            int c = row % channels;
+            for (int i = 0; i < rowLength; i += Math.max(1, rowLength / 50)) {
+                float xv = x.getFloat(n, c, i);
+                assertEquals(xv * onX[c] + g.getFloat(n, c, i) * onG[c] + constant[c], withG.getFloat(n, c, i), 1e-5);
+                assertEquals(xv * onX[c] + constant[c], inPlace.getFloat(n, c, i), 1e-5);
+            }
+        }
+    }
+}
