@@ -27,7 +27,7 @@ import java.util.Map;
  * for the running averages are the ones the oneDNN helper hands: mean and biased variance, no epsilon.
  */
 public final class FastBatchNorm implements BatchNormalizationHelper {
-    private static final Field HELPER = helperField();
+    private static final Field HELPER = LayerHelperField.of(BatchNormalization.class);
 
     private final BatchNormalizationHelper fallback;
     private INDArray meanCache;
@@ -204,17 +204,6 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
             }
             meanCache.assign(Nd4j.createFromArray(mean));
             varCache.assign(Nd4j.createFromArray(variance));
-        }
-    }
-
-
-    private static Field helperField() {
-        try {
-            Field field = BatchNormalization.class.getDeclaredField("helper");
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("DL4J's BatchNormalization has no 'helper' field: another DL4J version?", e);
         }
     }
 }

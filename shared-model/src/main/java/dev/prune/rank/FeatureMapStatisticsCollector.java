@@ -2,6 +2,7 @@ package dev.prune.rank;
 
 import dev.prune.graph.ConvDependencies;
 import dev.prune.net.ConvNet;
+import dev.prune.net.InputConvBackprop;
 import dev.prune.graph.PrunableConv;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -19,12 +20,16 @@ public final class FeatureMapStatisticsCollector {
     private FeatureMapStatisticsCollector() {
     }
 
-    /** Forward and backward passes (training mode, no parameter update) over up to {@code maxExamples} images. */
+    /**
+     * Forward and backward passes (training mode, no parameter update) over up to {@code maxExamples} images.
+     * The first conv layer's convolution backward is skipped: nothing here uses parameter gradients or the
+     * input's gradient (its feature map's statistics come from its activation's backward, which runs).
+     */
     public static Map<PrunableConv, FeatureMapStatistics> collect(ConvNet model, DataSetIterator data, long maxExamples,
                                                                   LongConsumer progress) {
         var net = model.network();
         long seen = 0;
-        try (Attached attached = attach(model)) {
+        try (Attached attached = attach(model); InputConvBackprop.SwitchedOff ignored = InputConvBackprop.switchedOff(net)) {
             while (data.hasNext() && seen < maxExamples) {
                 DataSet batch = data.next();
                 long remaining = maxExamples - seen;

@@ -1,0 +1,112 @@
+package dev.prune.net;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+
+/**
+ * The convolution helper of a network's first layer when that is a conv layer: DL4J's own helper, whose
+ * convolution backward can be switched off for passes that need neither this layer's parameter gradients nor
+ * the gradient of the network's input, as a ranking pass (it needs dLoss/da at feature maps only). With one
+ * input channel that backward cost oneDNN more than the layer's forward pass several times over
+ * (docs/performance.md). The layer's activation backward, where a ranking probe sits, runs before the helper
+ * and is kept. A layer helper lives in the running layer only: configurations and model files do not change.
+ */
+public final class InputConvBackprop implements ConvolutionHelper {
+    private static final Field HELPER = LayerHelperField.of(ConvolutionLayer.class);
+
+    private final ConvolutionHelper delegate;
+    private boolean switchedOff;
+
+    private InputConvBackprop(ConvolutionHelper delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Wraps the helper DL4J chose for the network's first layer, if that is a plain conv layer without dropout. */
+    static void install(MultiLayerNetwork network) {
+        if (network.getnLayers() > 0 && network.getLayer(0).getClass() == ConvolutionLayer.class
+                && network.getLayer(0).conf().getLayer().getIDropout() == null) {
+            ConvolutionLayer first = (ConvolutionLayer) network.getLayer(0);
+            var current = first.getHelper();
+            try {
+                if (current != null && !(current instanceof InputConvBackprop)) {
+                    HELPER.set(first, new InputConvBackprop((ConvolutionHelper) current));
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot set the convolution helper of DL4J", e);
+            }
+        }
+    }
+
+    /**
+     * Switches the first conv layer's convolution backward off until closed: its parameter gradients stay
+     * as they were and the network's input gets no gradient. A network without such a layer runs as before.
+     */
+    public static SwitchedOff switchedOff(MultiLayerNetwork network) {
+        InputConvBackprop helper = network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
+                && first.getHelper() instanceof InputConvBackprop installed ? installed : null;
+        if (helper == null) {
+            return () -> { };
+        }
+        helper.switchedOff = true;
+        return () -> helper.switchedOff = false;
+    }
+
+    /** Switches the backward back on when closed. */
+    public interface SwitchedOff extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn, AlgoMode mode,
+                                                     BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        if (switchedOff) {
+            return new Pair<>(new DefaultGradient(), null);
+        }
+        return delegate.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView, weightGradView,
+                afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
+                              CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        return delegate.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode, dilation,
+                format, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return delegate.activate(z, afn, training);
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return delegate.helperMemoryUse();
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return delegate.checkSupported();
+    }
+}
