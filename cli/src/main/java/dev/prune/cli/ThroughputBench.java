@@ -6,6 +6,7 @@ import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FeatureMapStatisticsCollector;
+import dev.prune.surgery.BatchNormFolding;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,21 +34,37 @@ final class ThroughputBench {
                 latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
         out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(),
                 latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
+        ConvNet inference = BatchNormFolding.fold(model);
+        if (inference != model) {
+            out.put("inference_form_latency_b1_ms", LatencyMeter.medianMillis(inference, 1, latency.latencyWarmup(),
+                    latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
+            out.put("inference_form_latency_b64_ms", LatencyMeter.medianMillis(inference, 64, latency.latencyWarmupB64(),
+                    latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
+        }
         out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
         return out;
     }
 
     /**
      * The pruned network's speedup over the base at batch 1 and 64, the two run in alternation
-     * ({@link LatencyMeter#pairedSpeedup}), four times as many pairs as the latency figures' runs.
+     * ({@link LatencyMeter#pairedSpeedup}), four times as many pairs as the latency figures' runs; for networks
+     * with BatchNorm also the speedup of the one's inference form over the other's.
      */
     Map<String, Object> speedups(ConvNet base, ConvNet pruned) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(),
-                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB1()).speedup());
-        out.put("speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(),
-                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
+        putSpeedups(out, "", base, pruned);
+        ConvNet baseInference = BatchNormFolding.fold(base);
+        if (baseInference != base) {
+            putSpeedups(out, "inference_form_", baseInference, BatchNormFolding.fold(pruned));
+        }
         return out;
+    }
+
+    private void putSpeedups(Map<String, Object> out, String prefix, ConvNet base, ConvNet pruned) {
+        out.put(prefix + "speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(),
+                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB1()).speedup());
+        out.put(prefix + "speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(),
+                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
     }
 
     /**

@@ -84,9 +84,11 @@ final class ThroughputCommand {
         Map<String, Object> prunedReport = asMap(report.get("pruned"));
         double flopsReduction = (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops();
         prunedReport.put("conv_flops_reduction", flopsReduction);
-        for (String batch : new String[]{"b1", "b64"}) {
-            double speedup = ((Number) prunedReport.get("speedup_" + batch)).doubleValue();
-            prunedReport.put("speedup_" + batch + "_over_flops_reduction", speedup / flopsReduction);
+        for (String speedup : new String[]{"speedup_b1", "speedup_b64", "inference_form_speedup_b1",
+                "inference_form_speedup_b64"}) {
+            if (prunedReport.get(speedup) instanceof Number value) {
+                prunedReport.put(speedup + "_over_flops_reduction", value.doubleValue() / flopsReduction);
+            }
         }
         report.put("batch_size", batchSize);
         report.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
