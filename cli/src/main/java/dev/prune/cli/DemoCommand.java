@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rank-source", description = "sample (default: a ranking pass per iteration) or finetune "
             + "(statistics from the last images of the previous fine-tuning, no extra pass)")
     String rankSource;
+    @Option(names = "--batch-norm", description = "Base vgg-small with BatchNorm after each conv (as most networks users "
+            + "bring have); the evaluator times its inference form, BatchNorm folded into the convs")
+    boolean batchNorm;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
@@ -62,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
         int baseImages = quick ? 3000 : 0;
         var baseData = baseImages > 0 ? train.shuffled(seed).take(baseImages) : train;
-        var base = new BaseModelCache(ProjectPaths.cacheDir()).trainOrLoad(VggSpec.vggSmall(false, seed), baseData,
+        var base = new BaseModelCache(ProjectPaths.cacheDir()).trainOrLoad(VggSpec.vggSmall(batchNorm, seed), baseData,
                 TrainingSettings.adam(1e-3, 64, quick ? 1 : 2, seed),
                 r -> progress.update(String.format("training base vgg-small: %d images, %.0f img/s, loss %.4f",
                         r.images(), r.imagesPerSecond(), r.finalLoss())));
