@@ -35,6 +35,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     private float[] mean = new float[0];
     private float[] invStd = new float[0];
     private boolean lastForwardWasOurs;
+    private boolean backwardSwitchedOff;
 
     FastBatchNorm(BatchNormalizationHelper fallback) {
         this.fallback = fallback;
@@ -54,6 +55,11 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
                 }
             }
         }
+    }
+
+    /** The helper of a running BatchNorm layer when it is this one, else null. */
+    static FastBatchNorm of(org.deeplearning4j.nn.api.Layer layer) {
+        return layer instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNorm fast ? fast : null;
     }
 
     @Override
@@ -119,6 +125,11 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
                                                      INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        if (backwardSwitchedOff) {
+            // nothing below uses a gradient (InputConvBackprop.switchedOff): the incoming one stands in, unchanged,
+            // in the workspace DL4J expects this layer's output gradient in
+            return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsilon));
+        }
         if (!lastForwardWasOurs || !PlainFloatArrays.isPlain(input)) {
             return fallback == null ? null
                     : fallback.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
@@ -157,6 +168,10 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         gradient.setGradientFor("gamma", dGammaView);
         gradient.setGradientFor("beta", dBetaView);
         return new Pair<>(gradient, dx);
+    }
+
+    void switchBackwardOff(boolean off) {
+        backwardSwitchedOff = off;
     }
 
     @Override

@@ -54,23 +54,53 @@ public final class InputConvBackprop implements ConvolutionHelper {
     }
 
     /**
-     * Switches the first conv layer's convolution backward off until closed: its parameter gradients stay
-     * as they were and the network's input gets no gradient. A network without such a layer runs as before.
+     * Switches off, until closed, the first conv layer's convolution backward and, when a BatchNorm run by
+     * {@link FastBatchNorm} follows it directly, that BatchNorm's backward: their parameter gradients stay as
+     * they were, the network's input gets no gradient, and the BatchNorm hands the gradient it receives on
+     * unchanged. A network without such a first layer runs as before.
      */
     public static SwitchedOff switchedOff(MultiLayerNetwork network) {
-        InputConvBackprop helper = network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
+        InputConvBackprop conv = network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
                 && first.getHelper() instanceof InputConvBackprop installed ? installed : null;
-        if (helper == null) {
-            return () -> { };
+        if (conv == null) {
+            return new SwitchedOff(null, null);
         }
-        helper.switchedOff = true;
-        return () -> helper.switchedOff = false;
+        FastBatchNorm batchNorm = network.getnLayers() > 1 ? FastBatchNorm.of(network.getLayer(1)) : null;
+        conv.switchedOff = true;
+        if (batchNorm != null) {
+            batchNorm.switchBackwardOff(true);
+        }
+        return new SwitchedOff(conv, batchNorm);
     }
 
-    /** Switches the backward back on when closed. */
-    public interface SwitchedOff extends AutoCloseable {
+    /** What {@link #switchedOff} switched off; closing switches it back on. */
+    public static final class SwitchedOff implements AutoCloseable {
+        private final InputConvBackprop conv;
+        private final FastBatchNorm batchNorm;
+
+        private SwitchedOff(InputConvBackprop conv, FastBatchNorm batchNorm) {
+            this.conv = conv;
+            this.batchNorm = batchNorm;
+        }
+
+        /**
+         * Whether nothing below layer {@code featureMapLayer}'s output needs a gradient any more: the first
+         * conv is off and so is every layer between it and that one. Then the activation backward of that
+         * layer (a ReLU) has no reader either.
+         */
+        public boolean nothingNeedsAGradientBelow(int featureMapLayer) {
+            return conv != null && (featureMapLayer <= 1 || featureMapLayer == 2 && batchNorm != null);
+        }
+
         @Override
-        void close();
+        public void close() {
+            if (conv != null) {
+                conv.switchedOff = false;
+            }
+            if (batchNorm != null) {
+                batchNorm.switchBackwardOff(false);
+            }
+        }
     }
 
     @Override

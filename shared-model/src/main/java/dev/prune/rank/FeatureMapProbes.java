@@ -45,6 +45,11 @@ final class FeatureMapProbes implements AutoCloseable {
         return probes.get(conv);
     }
 
+    /** The conv whose feature map comes first in the network. */
+    java.util.Optional<PrunableConv> lowest() {
+        return probes.keySet().stream().min(java.util.Comparator.comparingInt(PrunableConv::featureMapLayer));
+    }
+
     List<PrunableConv> convs() {
         return new ArrayList<>(probes.keySet());
     }

@@ -22,14 +22,20 @@ public final class FeatureMapStatisticsCollector {
 
     /**
      * Forward and backward passes (training mode, no parameter update) over up to {@code maxExamples} images.
-     * The first conv layer's convolution backward is skipped: nothing here uses parameter gradients or the
-     * input's gradient (its feature map's statistics come from its activation's backward, which runs).
+     * Nothing below the first feature map is backpropagated: the first conv layer's convolution backward, a
+     * BatchNorm right after it and the first feature map's own activation backward are skipped (no parameter
+     * gradient and no input gradient is used here; that feature map's statistics are taken before).
      */
     public static Map<PrunableConv, FeatureMapStatistics> collect(ConvNet model, DataSetIterator data, long maxExamples,
                                                                   LongConsumer progress) {
         var net = model.network();
         long seen = 0;
-        try (Attached attached = attach(model); InputConvBackprop.SwitchedOff ignored = InputConvBackprop.switchedOff(net)) {
+        try (Attached attached = attach(model); InputConvBackprop.SwitchedOff off = InputConvBackprop.switchedOff(net)) {
+            attached.probes.lowest().ifPresent(lowest -> {
+                if (off.nothingNeedsAGradientBelow(lowest.featureMapLayer())) {
+                    attached.probes.probe(lowest).nothingBelowNeedsAGradient(true);
+                }
+            });
             while (data.hasNext() && seen < maxExamples) {
                 DataSet batch = data.next();
                 long remaining = maxExamples - seen;

@@ -20,6 +20,7 @@ final class ProbeActivation extends BaseActivationFunction {
     private int[] scaledChannels = new int[0];
     private double channelScale;
     private INDArray forwardOutput;
+    private boolean nothingBelowNeedsAGradient;
 
     ProbeActivation(IActivation inner, FeatureMapStatistics statistics) {
         this.inner = inner;
@@ -56,10 +57,21 @@ final class ProbeActivation extends BaseActivationFunction {
         return out;
     }
 
+    /**
+     * When no layer below needs a gradient (a ranking pass whose layers below this feature map compute none),
+     * backprop hands dLoss/da on unchanged instead of computing dLoss/dz.
+     */
+    void nothingBelowNeedsAGradient(boolean none) {
+        this.nothingBelowNeedsAGradient = none;
+    }
+
     @Override
     public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
         if (statistics != null) {
             statistics.accumulate(activationOf(in), epsilon);
+        }
+        if (nothingBelowNeedsAGradient) {
+            return new Pair<>(epsilon, null);
         }
         return inner.backprop(in, epsilon);
     }

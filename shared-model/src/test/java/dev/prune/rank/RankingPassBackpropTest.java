@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
 
@@ -18,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A ranking pass skips the first conv layer's convolution backward (its statistics equal a training step's:
+ * A ranking pass backpropagates nothing below the first feature map: neither the first conv layer's convolution
+ * nor the BatchNorm after it compute gradients (its statistics still equal a training step's:
  * StatisticsDuringTrainingTest), and only for as long as it runs: the input gradient and every parameter
  * gradient are computed again afterwards, as before it.
  */
@@ -34,17 +36,33 @@ class RankingPassBackpropTest {
         INDArray y = TinyNets.randomLabels(5, 3, 2);
         INDArray inputGradientBefore = net.calculateGradients(x, y, null, null).getSecond().dup();
         INDArray firstConvGradient = net.getLayer(0).getGradientsViewArray();
+        // gamma and beta lead the BatchNorm's gradient view (then the running mean and deviation, which DL4J
+        // updates through it after the helper's backward, in a ranking pass too)
+        INDArray batchNormView = batchNorm ? net.getLayer(1).getGradientsViewArray() : null;
+        INDArray firstBatchNormGradient = batchNorm
+                ? batchNormView.reshape(-1).get(NDArrayIndex.interval(0, batchNormView.length() / 2)) : null;
 
         firstConvGradient.assign(0);
+        if (batchNorm) {
+            firstBatchNormGradient.assign(0);
+        }
         var statistics = FeatureMapStatisticsCollector.collect(model, new ListDataSetIterator<>(List.of(new DataSet(x, y)), 5),
                 5, n -> { });
         assertEquals(5, statistics.values().iterator().next().examples());
         assertEquals(0.0, firstConvGradient.amaxNumber().doubleValue(), "the ranking pass computed the first conv's gradients");
+        if (batchNorm) {
+            assertEquals(0.0, firstBatchNormGradient.amaxNumber().doubleValue(),
+                    "the ranking pass computed the first BatchNorm's gradients");
+        }
 
         net.setInput(x);
         net.setLabels(y);
         net.computeGradientAndScore();
         assertTrue(firstConvGradient.amaxNumber().doubleValue() > 0, "training after ranking lost the first conv's gradients");
+        if (batchNorm) {
+            assertTrue(firstBatchNormGradient.amaxNumber().doubleValue() > 0,
+                    "training after ranking lost the first BatchNorm's gradients");
+        }
         INDArray inputGradientAfter = net.calculateGradients(x, y, null, null).getSecond();
         assertEquals(inputGradientBefore, inputGradientAfter, "the input gradient after a ranking pass");
     }
