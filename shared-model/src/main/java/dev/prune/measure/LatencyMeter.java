@@ -9,6 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class LatencyMeter {
     private static final int WARMUP_WINDOW = 25;
     private static final double STILL_IMPROVING = 0.97;
+    private static final java.util.concurrent.atomic.AtomicBoolean JVM_WARMED_UP = new java.util.concurrent.atomic.AtomicBoolean();
+
     private LatencyMeter() {
     }
 
@@ -60,6 +62,15 @@ public final class LatencyMeter {
             run.run();
         }
         long until = System.nanoTime() + (long) (maxSeconds * 1e9);
+        if (JVM_WARMED_UP.compareAndSet(false, true)) {
+            // the first measurement of a JVM: window medians stop improving long before its code is compiled
+            // (a fresh evaluator read its first network 1.5-2x slower than the same network a second later:
+            // docs/performance.md), so run the whole time
+            while (System.nanoTime() < until) {
+                run.run();
+            }
+            return;
+        }
         double previous = Double.MAX_VALUE;
         while (System.nanoTime() < until) {
             double[] window = new double[WARMUP_WINDOW];
