@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 
 /**
@@ -27,7 +26,7 @@ import java.util.Map;
  * for the running averages are the ones the oneDNN helper hands: mean and biased variance, no epsilon.
  */
 public final class FastBatchNorm implements BatchNormalizationHelper {
-    private static final Field HELPER = LayerHelperField.of(BatchNormalization.class);
+    private static final LayerHelperField HELPER = LayerHelperField.of(BatchNormalization.class);
 
     private final BatchNormalizationHelper fallback;
     private INDArray meanCache;
@@ -44,15 +43,9 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     /** Sets this helper on every BatchNorm layer of the network whose gamma and beta are learned. */
     public static void install(MultiLayerNetwork network) {
         for (var layer : network.getLayers()) {
-            if (layer instanceof BatchNormalization bn && !bn.layerConf().isLockGammaBeta()) {
-                try {
-                    Object current = HELPER.get(bn);
-                    if (!(current instanceof FastBatchNorm)) {
-                        HELPER.set(bn, new FastBatchNorm((BatchNormalizationHelper) current));
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot set the BatchNorm helper of DL4J", e);
-                }
+            if (layer instanceof BatchNormalization bn && !bn.layerConf().isLockGammaBeta()
+                    && !(bn.getHelper() instanceof FastBatchNorm)) {
+                HELPER.set(bn, new FastBatchNorm((BatchNormalizationHelper) bn.getHelper()));
             }
         }
     }

@@ -16,7 +16,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 
 /**
@@ -28,7 +27,7 @@ import java.util.Map;
  * and is kept. A layer helper lives in the running layer only: configurations and model files do not change.
  */
 public final class InputConvBackprop implements ConvolutionHelper {
-    private static final Field HELPER = LayerHelperField.of(ConvolutionLayer.class);
+    private static final LayerHelperField HELPER = LayerHelperField.of(ConvolutionLayer.class);
 
     private final ConvolutionHelper delegate;
     private boolean switchedOff;
@@ -43,12 +42,8 @@ public final class InputConvBackprop implements ConvolutionHelper {
                 && network.getLayer(0).conf().getLayer().getIDropout() == null) {
             ConvolutionLayer first = (ConvolutionLayer) network.getLayer(0);
             var current = first.getHelper();
-            try {
-                if (current != null && !(current instanceof InputConvBackprop)) {
-                    HELPER.set(first, new InputConvBackprop((ConvolutionHelper) current));
-                }
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot set the convolution helper of DL4J", e);
+            if (current != null && !(current instanceof InputConvBackprop)) {
+                HELPER.set(first, new InputConvBackprop((ConvolutionHelper) current));
             }
         }
     }

@@ -38,19 +38,19 @@ public final class BatchNormFolding {
     /** The network itself when it has nothing to fold, else a new network in inference form. */
     public static ConvNet fold(ConvNet model) {
         MultiLayerNetwork net = model.network();
-        Map<Integer, Integer> batchNormOf = new HashMap<>(); // conv index -> its BatchNorm's index
+        Set<Integer> foldedConvs = new HashSet<>(); // each one's BatchNorm is the layer after it
         Set<Integer> dropped = new HashSet<>();
         for (PrunableConv conv : ConvDependencies.of(model)) {
             if (isFoldable(net, conv)) {
                 int bn = conv.layerIndex() + 1;
-                batchNormOf.put(conv.layerIndex(), bn);
+                foldedConvs.add(conv.layerIndex());
                 dropped.add(bn);
                 if (isActivationLayer(net, bn + 1)) {
                     dropped.add(bn + 1);
                 }
             }
         }
-        if (batchNormOf.isEmpty()) {
+        if (foldedConvs.isEmpty()) {
             return model;
         }
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
@@ -62,10 +62,10 @@ public final class BatchNormFolding {
                 continue;
             }
             NeuralNetConfiguration layerConf = conf.getConf(i);
-            if (batchNormOf.containsKey(i)) {
+            if (foldedConvs.contains(i)) {
                 var conv = (ConvolutionLayer) layerConf.getLayer();
                 conv.setHasBias(true);
-                int after = batchNormOf.get(i) + 1;
+                int after = i + 2;
                 conv.setActivationFn(dropped.contains(after)
                         ? ((ActivationLayer) conf.getConf(after).getLayer()).getActivationFn()
                         : new ActivationIdentity());
@@ -83,8 +83,8 @@ public final class BatchNormFolding {
         for (var entry : newIndex.entrySet()) {
             int from = entry.getKey();
             var target = folded.getLayer(entry.getValue());
-            if (batchNormOf.containsKey(from)) {
-                foldInto(target, net.getLayer(from), net.getLayer(batchNormOf.get(from)));
+            if (foldedConvs.contains(from)) {
+                foldInto(target, net.getLayer(from), net.getLayer(from + 1));
             } else {
                 net.getLayer(from).paramTable().forEach(target::setParam);
             }
