@@ -62,10 +62,10 @@ public final class LatencyMeter {
             run.run();
         }
         long until = System.nanoTime() + (long) (maxSeconds * 1e9);
-        if (JVM_WARMED_UP.compareAndSet(false, true)) {
-            // the first measurement of a JVM: window medians stop improving long before its code is compiled
-            // (a fresh evaluator read its first network 1.5-2x slower than the same network a second later:
-            // docs/performance.md), so run the whole time
+        if (maxSeconds > 0 && JVM_WARMED_UP.compareAndSet(false, true)) {
+            // the first measurement of a JVM that has warm-up time: window medians stop improving long before its
+            // code is compiled (a fresh evaluator read its first network 1.5-2x slower than the same network a
+            // second later: docs/performance.md), so run the whole time; one without time does not use it up
             while (System.nanoTime() < until) {
                 run.run();
             }
