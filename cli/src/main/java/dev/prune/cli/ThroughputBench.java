@@ -1,6 +1,7 @@
 package dev.prune.cli;
 
 import dev.prune.data.LabeledImages;
+import dev.prune.infer.InferenceRuntime;
 import dev.prune.measure.LatencyMeter;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ProcessMemory;
@@ -30,41 +31,46 @@ final class ThroughputBench {
         out.put("train_images_per_s", trainImagesPerSecond(model, false));
         out.put("rank_images_per_s", rankImagesPerSecond(model));
         out.put("train_with_statistics_images_per_s", trainImagesPerSecond(model, true));
-        out.put("latency_b1_ms", LatencyMeter.medianMillis(model, 1, latency.latencyWarmup(),
-                latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
-        out.put("latency_b64_ms", LatencyMeter.medianMillis(model, 64, latency.latencyWarmupB64(),
-                latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
+        putLatencies(out, "", model, InferenceRuntime.DL4J);
         ConvNet inference = BatchNormFolding.fold(model);
         if (inference != model) {
-            out.put("inference_form_latency_b1_ms", LatencyMeter.medianMillis(inference, 1, latency.latencyWarmup(),
-                    latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
-            out.put("inference_form_latency_b64_ms", LatencyMeter.medianMillis(inference, 64, latency.latencyWarmupB64(),
-                    latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
+            putLatencies(out, "inference_form_", inference, InferenceRuntime.DL4J);
         }
+        putLatencies(out, "compiled_", model, InferenceRuntime.ONEDNN);
         out.put("peak_rss_mb", ProcessMemory.self().peakResidentMb());
         return out;
+    }
+
+    private void putLatencies(Map<String, Object> out, String prefix, ConvNet model, InferenceRuntime runtime) {
+        out.put(prefix + "latency_b1_ms", LatencyMeter.medianMillis(model, runtime, 1, latency.latencyWarmup(),
+                latency.latencyWarmupSeconds(), latency.latencyRunsB1()));
+        out.put(prefix + "latency_b64_ms", LatencyMeter.medianMillis(model, runtime, 64, latency.latencyWarmupB64(),
+                latency.latencyWarmupSeconds(), latency.latencyRunsB64()));
     }
 
     /**
      * The pruned network's speedup over the base at batch 1 and 64, the two run in alternation
      * ({@link LatencyMeter#pairedSpeedup}), four times as many pairs as the latency figures' runs; for networks
-     * with BatchNorm also the speedup of the one's inference form over the other's.
+     * with BatchNorm also the speedup of the one's inference form over the other's; and the speedup compiled
+     * ({@link InferenceRuntime#ONEDNN}).
      */
     Map<String, Object> speedups(ConvNet base, ConvNet pruned) {
         Map<String, Object> out = new LinkedHashMap<>();
-        putSpeedups(out, "", base, pruned);
+        putSpeedups(out, "", base, pruned, InferenceRuntime.DL4J);
         ConvNet baseInference = BatchNormFolding.fold(base);
         if (baseInference != base) {
-            putSpeedups(out, "inference_form_", baseInference, BatchNormFolding.fold(pruned));
+            putSpeedups(out, "inference_form_", baseInference, BatchNormFolding.fold(pruned), InferenceRuntime.DL4J);
         }
+        putSpeedups(out, "compiled_", base, pruned, InferenceRuntime.ONEDNN);
         return out;
     }
 
-    private void putSpeedups(Map<String, Object> out, String prefix, ConvNet base, ConvNet pruned) {
-        out.put(prefix + "speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, 1, latency.latencyWarmup(),
+    private void putSpeedups(Map<String, Object> out, String prefix, ConvNet base, ConvNet pruned,
+                             InferenceRuntime runtime) {
+        out.put(prefix + "speedup_b1", LatencyMeter.pairedSpeedup(base, pruned, runtime, 1, latency.latencyWarmup(),
                 latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB1()).speedup());
-        out.put(prefix + "speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, 64, latency.latencyWarmupB64(),
-                latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
+        out.put(prefix + "speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, runtime, 64,
+                latency.latencyWarmupB64(), latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
     }
 
     /**

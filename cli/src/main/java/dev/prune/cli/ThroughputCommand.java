@@ -85,7 +85,7 @@ final class ThroughputCommand {
         double flopsReduction = (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops();
         prunedReport.put("conv_flops_reduction", flopsReduction);
         for (String speedup : new String[]{"speedup_b1", "speedup_b64", "inference_form_speedup_b1",
-                "inference_form_speedup_b64"}) {
+                "inference_form_speedup_b64", "compiled_speedup_b1", "compiled_speedup_b64"}) {
             if (prunedReport.get(speedup) instanceof Number value) {
                 prunedReport.put(speedup + "_over_flops_reduction", value.doubleValue() / flopsReduction);
             }
@@ -133,6 +133,12 @@ final class ThroughputCommand {
             double mine = ((Number) ours.get(key)).doubleValue();
             double other = ((Number) theirs.get(key)).doubleValue();
             out.put(key, mine / other);
+        }
+        // the compiled network against PyTorch's eager one: the form each would deploy by default
+        for (String key : new String[]{"latency_b1_ms", "latency_b64_ms"}) {
+            if (ours.get("compiled_" + key) instanceof Number mine) {
+                out.put("compiled_" + key, mine.doubleValue() / ((Number) theirs.get(key)).doubleValue());
+            }
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.prune.service;
 
+import dev.prune.infer.InferenceRuntime;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.pipeline.CheckpointIO;
 import dev.prune.pipeline.DataCatalog;
@@ -91,7 +92,10 @@ public class PipelineBeans {
                                 @ConfigProperty(name = "pruning.measure.latency-runs-b1", defaultValue = "31") int runsB1,
                                 @ConfigProperty(name = "pruning.measure.latency-runs-b64", defaultValue = "7") int runsB64,
                                 @ConfigProperty(name = "pruning.measure.latency-warmup-seconds", defaultValue = "5")
-                                double warmupSeconds) {
-        return new EvaluateStage(io, data, new MeasureSettings(evalBatch, warmup, runsB1, runsB64, warmupSeconds));
+                                double warmupSeconds,
+                                @ConfigProperty(name = "pruning.measure.latency-runtime", defaultValue = "onednn")
+                                String runtime) {
+        return new EvaluateStage(io, data, new MeasureSettings(evalBatch, warmup, runsB1, runsB64, warmupSeconds,
+                InferenceRuntime.parse(runtime)));
     }
 }

@@ -1,11 +1,13 @@
 package dev.prune.measure;
 
+import dev.prune.infer.Forward;
+import dev.prune.infer.InferenceRuntime;
 import dev.prune.net.ConvNet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Median inference latency at a batch size, after warm-up, on a fixed random input. */
+/** Median inference latency at a batch size, on a runtime, after warm-up, on a fixed random input. */
 public final class LatencyMeter {
     private static final int WARMUP_WINDOW = 25;
     private static final double STILL_IMPROVING = 0.97;
@@ -15,14 +17,17 @@ public final class LatencyMeter {
     }
 
     /** Median of {@code runs} answers after {@code warmup} runs and up to {@code warmupSeconds} more (see warmUp). */
-    public static double medianMillis(ConvNet model, int batchSize, int warmup, double warmupSeconds, int runs) {
+    public static double medianMillis(ConvNet model, InferenceRuntime runtime, int batchSize, int warmup,
+                                      double warmupSeconds, int runs) {
         INDArray input = input(model, batchSize);
-        warmUp(warmup, warmupSeconds, () -> model.network().output(input, false));
-        double[] millis = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            millis[i] = millis(model, input);
+        try (Forward forward = runtime.open(model, batchSize)) {
+            warmUp(warmup, warmupSeconds, () -> forward.output(input));
+            double[] millis = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                millis[i] = millis(forward, input);
+            }
+            return Medians.of(millis);
         }
-        return Medians.of(millis);
     }
 
     /** How much faster {@code smaller} answers than {@code base}, measured in pairs, one right after the other. */
@@ -35,22 +40,25 @@ public final class LatencyMeter {
      * where two medians measured one after the other can land on either side of the slowdown (the bench saw
      * a pruned network's batch-64 latency move 14-30 ms between rounds).
      */
-    public static Speedup pairedSpeedup(ConvNet base, ConvNet smaller, int batchSize, int warmup, double warmupSeconds,
-                                        int pairs) {
+    public static Speedup pairedSpeedup(ConvNet base, ConvNet smaller, InferenceRuntime runtime, int batchSize,
+                                        int warmup, double warmupSeconds, int pairs) {
         INDArray input = input(base, batchSize);
-        warmUp(warmup, warmupSeconds, () -> {
-            base.network().output(input, false);
-            smaller.network().output(input, false);
-        });
-        double[] baseMillis = new double[pairs];
-        double[] smallerMillis = new double[pairs];
-        double[] ratios = new double[pairs];
-        for (int i = 0; i < pairs; i++) {
-            baseMillis[i] = millis(base, input);
-            smallerMillis[i] = millis(smaller, input);
-            ratios[i] = baseMillis[i] / smallerMillis[i];
+        try (Forward baseForward = runtime.open(base, batchSize);
+             Forward smallerForward = runtime.open(smaller, batchSize)) {
+            warmUp(warmup, warmupSeconds, () -> {
+                baseForward.output(input);
+                smallerForward.output(input);
+            });
+            double[] baseMillis = new double[pairs];
+            double[] smallerMillis = new double[pairs];
+            double[] ratios = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                baseMillis[i] = millis(baseForward, input);
+                smallerMillis[i] = millis(smallerForward, input);
+                ratios[i] = baseMillis[i] / smallerMillis[i];
+            }
+            return new Speedup(Medians.of(baseMillis), Medians.of(smallerMillis), Medians.of(ratios));
         }
-        return new Speedup(Medians.of(baseMillis), Medians.of(smallerMillis), Medians.of(ratios));
     }
 
     /**
@@ -92,9 +100,9 @@ public final class LatencyMeter {
         return Nd4j.rand(DataType.FLOAT, model.input().batchShape(batchSize));
     }
 
-    private static double millis(ConvNet model, INDArray input) {
+    private static double millis(Forward forward, INDArray input) {
         long start = System.nanoTime();
-        model.network().output(input, false);
+        forward.output(input);
         return (System.nanoTime() - start) / 1e6;
     }
 }

@@ -1,0 +1,164 @@
+package dev.prune.infer;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * The native objects of one compiled network (engine, stream, memory, primitives), created through oneDNN's
+ * C API and released together, newest first, by {@link #close()}.
+ */
+final class OneDnnSession implements AutoCloseable {
+    /** oneDNN's kernels read and write whole cache lines and vector registers: 64-byte aligned buffers. */
+    private static final int ALIGNMENT = 64;
+
+    /** One primitive with its arguments, ready to execute. */
+    record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
+    }
+
+    /** An element-wise function appended to a conv or inner product (post-op), or run on its own. */
+    record Eltwise(int algorithm, float alpha, float beta) {
+    }
+
+    private final Deque<Runnable> releases = new ArrayDeque<>();
+    private final dnnl_engine engine = new dnnl_engine();
+    private final dnnl_stream stream = new dnnl_stream();
+
+    OneDnnSession() {
+        check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine creation");
+        releases.push(() -> dnnl_engine_destroy(engine));
+        check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream creation");
+        releases.push(() -> dnnl_stream_destroy(stream));
+    }
+
+    static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+        }
+    }
+
+    dnnl_memory_desc_t desc(long[] dims, int formatTag) {
+        var md = track(new dnnl_memory_desc_t());
+        check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, formatTag), "memory descriptor");
+        return md;
+    }
+
+    /** Memory with a buffer of its own. */
+    dnnl_memory allocate(dnnl_memory_desc_t md) {
+        return external(md, alignedBuffer(dnnl_memory_desc_get_size(md)));
+    }
+
+    /** Memory in a plain layout holding a copy of {@code values}. */
+    dnnl_memory filled(long[] dims, int formatTag, float[] values) {
+        var md = desc(dims, formatTag);
+        Pointer buffer = alignedBuffer(dnnl_memory_desc_get_size(md));
+        new FloatPointer(buffer).capacity(values.length).put(values);
+        return external(md, buffer);
+    }
+
+    /** Memory over a buffer owned elsewhere; {@code null}: none yet, set before each run. */
+    dnnl_memory external(dnnl_memory_desc_t md, Pointer handle) {
+        var memory = new dnnl_memory();
+        check(dnnl_memory_create(memory, md, engine, handle), "memory creation");
+        releases.push(() -> dnnl_memory_destroy(memory));
+        return memory;
+    }
+
+    /** {@code src} as {@code dstMd} lays it out, reordered now (weights: once, when compiling). */
+    dnnl_memory reorderedNow(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t dstMd) {
+        if (dnnl_memory_desc_equal(srcMd, dstMd) != 0) {
+            return src;
+        }
+        dnnl_memory dst = allocate(dstMd);
+        run(reorder(src, srcMd, dst, dstMd));
+        check(dnnl_stream_wait(stream), "reorder");
+        return dst;
+    }
+
+    /** A step that copies {@code src} into {@code dst}'s layout. */
+    Step reorder(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory dst, dnnl_memory_desc_t dstMd) {
+        var pd = new dnnl_primitive_desc();
+        check(dnnl_reorder_primitive_desc_create(pd, srcMd, engine, dstMd, engine, null), "reorder descriptor");
+        releases.push(() -> dnnl_primitive_desc_destroy(pd));
+        return step(pd, new int[]{DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory[]{src, dst});
+    }
+
+    /** The implementation oneDNN picks for an operation descriptor, with post-ops fused into it. */
+    dnnl_primitive_desc primitiveDesc(Pointer opDesc, List<Eltwise> postOps, String what) {
+        dnnl_primitive_attr attr = null;
+        if (!postOps.isEmpty()) {
+            var ops = new dnnl_post_ops();
+            check(dnnl_post_ops_create(ops), "post-ops");
+            releases.push(() -> dnnl_post_ops_destroy(ops));
+            for (Eltwise op : postOps) {
+                check(dnnl_post_ops_append_eltwise(ops, 1f, op.algorithm(), op.alpha(), op.beta()), "post-op " + what);
+            }
+            var created = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(created), "attributes");
+            releases.push(() -> dnnl_primitive_attr_destroy(created));
+            check(dnnl_primitive_attr_set_post_ops(created, ops), "post-ops of " + what);
+            attr = created;
+        }
+        var pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine, null), what);
+        releases.push(() -> dnnl_primitive_desc_destroy(pd));
+        return pd;
+    }
+
+    Step step(dnnl_primitive_desc pd, int[] argKeys, dnnl_memory[] memories) {
+        var primitive = new dnnl_primitive();
+        check(dnnl_primitive_create(primitive, pd), "primitive creation");
+        releases.push(() -> dnnl_primitive_destroy(primitive));
+        var args = track(new dnnl_exec_arg_t(argKeys.length));
+        for (int i = 0; i < argKeys.length; i++) {
+            args.position(i).arg(argKeys[i]).memory(memories[i]);
+        }
+        return new Step(primitive, args.position(0), argKeys.length);
+    }
+
+    void run(Step step) {
+        check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.args()), "execution");
+    }
+
+    void await() {
+        check(dnnl_stream_wait(stream), "stream wait");
+    }
+
+    private Pointer alignedBuffer(long bytes) {
+        var raw = track(new BytePointer(bytes + ALIGNMENT));
+        long aligned = (raw.address() + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        return new Pointer() {
+            {
+                address = aligned; // position 0, so every pointer type made from it starts here
+            }
+        };
+    }
+
+    <P extends Pointer> P track(P pointer) {
+        releases.push(pointer::close);
+        return pointer;
+    }
+
+    @Override
+    public void close() {
+        while (!releases.isEmpty()) {
+            releases.pop().run();
+        }
+    }
+}
