@@ -6,6 +6,7 @@ import dev.prune.measure.LatencyMeter;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
+import dev.prune.net.InputConvBackprop;
 import dev.prune.rank.FeatureMapStatisticsCollector;
 import dev.prune.surgery.BatchNormFolding;
 
@@ -81,7 +82,8 @@ final class ThroughputBench {
         var training = new ConvNet(model.network().clone(), model.input()); // again: the clone loses the cache mode
         var net = training.network();
         var batches = data.iterator(batchSize, true, 1);
-        try (var statistics = gatherStatistics ? FeatureMapStatisticsCollector.attach(training) : null) {
+        try (var statistics = gatherStatistics ? FeatureMapStatisticsCollector.attach(training) : null;
+             var firstLayer = InputConvBackprop.weightGradientsOnly(net)) { // as the Trainer trains
             for (int i = 0; i < 3; i++) {
                 net.fit(nextBatch(batches));
             }

@@ -2,6 +2,7 @@ package dev.prune.infer;
 
 import dev.prune.error.PruningException;
 import dev.prune.net.ConvNet;
+import dev.prune.onednn.OneDnnCompiler;
 
 import java.util.Arrays;
 import java.util.Locale;

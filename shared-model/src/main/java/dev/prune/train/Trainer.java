@@ -3,6 +3,7 @@ package dev.prune.train;
 import dev.prune.data.LabeledImages;
 import dev.prune.graph.PrunableConv;
 import dev.prune.net.ConvNet;
+import dev.prune.net.InputConvBackprop;
 import dev.prune.rank.FeatureMapStatistics;
 import dev.prune.rank.FeatureMapStatisticsCollector;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
@@ -50,7 +51,7 @@ public final class Trainer {
         long start = System.nanoTime();
         double loss = Double.NaN;
         int epochs = settings.epochs() > 0 ? settings.epochs() : Integer.MAX_VALUE;
-        try {
+        try (var firstLayer = InputConvBackprop.weightGradientsOnly(tuned)) { // fit never uses the input's gradient
             outer:
             for (int epoch = 0; epoch < epochs; epoch++) {
                 batches.reset();

@@ -45,7 +45,10 @@ class FirstOrderVsTrueLossChangeTest {
     @Test
     void taylorTermIsTheFiniteDifferenceDerivativeAlongEachFeatureMap() {
         var outputTypes = model.layerOutputTypes();
-        double eps = 1e-2;
+        // a step small enough that the scaled map moves few downstream ReLUs across their kink: with 1e-2 a model
+        // trained a little differently read 8 % off for one filter, converging to the Taylor term as the step
+        // shrank (4 % at 3e-3, 1 % at 1e-3, 0.1 % at 3e-4; docs/performance.md, session 8)
+        double eps = 1e-3;
         for (PrunableConv conv : ConvDependencies.of(model)) {
             var type = (InputType.InputTypeConvolutional) outputTypes.get(conv.featureMapLayer());
             double spatial = type.getHeight() * type.getWidth();

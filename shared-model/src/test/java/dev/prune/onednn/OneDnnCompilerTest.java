@@ -1,4 +1,6 @@
-package dev.prune.infer;
+package dev.prune.onednn;
+
+import dev.prune.infer.InferenceRuntime;
 
 import dev.prune.graph.UnsupportedNetworkException;
 import dev.prune.net.ConvNet;

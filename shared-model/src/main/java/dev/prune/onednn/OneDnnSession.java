@@ -1,4 +1,4 @@
-package dev.prune.infer;
+package dev.prune.onednn;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
@@ -101,6 +101,16 @@ final class OneDnnSession implements AutoCloseable {
 
     /** The implementation oneDNN picks for an operation descriptor, with post-ops fused into it. */
     dnnl_primitive_desc primitiveDesc(Pointer opDesc, List<Eltwise> postOps, String what) {
+        return primitiveDesc(opDesc, postOps, null, what);
+    }
+
+    /** A backward operation's implementation, matched to the forward one it differentiates ({@code forward}). */
+    dnnl_primitive_desc backwardDesc(Pointer opDesc, dnnl_primitive_desc forward, String what) {
+        return primitiveDesc(opDesc, List.of(), forward, what);
+    }
+
+    private dnnl_primitive_desc primitiveDesc(Pointer opDesc, List<Eltwise> postOps, dnnl_primitive_desc forward,
+                                              String what) {
         dnnl_primitive_attr attr = null;
         if (!postOps.isEmpty()) {
             var ops = new dnnl_post_ops();
@@ -116,7 +126,7 @@ final class OneDnnSession implements AutoCloseable {
             attr = created;
         }
         var pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine, null), what);
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine, forward), what);
         releases.push(() -> dnnl_primitive_desc_destroy(pd));
         return pd;
     }

@@ -1,4 +1,4 @@
-package dev.prune.infer;
+package dev.prune.onednn;
 
 import dev.prune.graph.UnsupportedNetworkException;
 import org.nd4j.linalg.activations.IActivation;

@@ -1,4 +1,4 @@
-package dev.prune.infer;
+package dev.prune.onednn;
 
 import dev.prune.graph.UnsupportedNetworkException;
 import dev.prune.net.ConvNet;
@@ -26,7 +26,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.prune.infer.OneDnnSession.check;
+import static dev.prune.onednn.OneDnnSession.check;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
@@ -102,7 +101,10 @@ public final class OneDnnCompiler {
                         + "dropout layers; measure this network with the dl4j runtime");
             }
         }
-        INDArray result = Nd4j.create(DataType.FLOAT, currentDims);
+        INDArray result;
+        try (var detached = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // oneDNN writes here on every run
+            result = Nd4j.create(DataType.FLOAT, currentDims);
+        }
         var resultMd = session.desc(currentDims, currentDims.length == 4 ? dnnl_nchw : dnnl_nc);
         steps.add(session.reorder(current, currentMd, session.external(resultMd, result.data().addressPointer()),
                 resultMd));
@@ -117,12 +119,11 @@ public final class OneDnnCompiler {
         long[] weightDims = weights.shape();
         long[][] padding = padding(i, conv.getConvolutionMode(), conv.getPadding(), conv.getKernelSize(),
                 conv.getStride(), conv.getDilation(), dstDims);
-        long[] dilates = {conv.getDilation()[0] - 1L, conv.getDilation()[1] - 1L};
         var biasMd = conv.hasBias() ? session.desc(new long[]{dstDims[1]}, dnnl_x) : null;
         var desc = session.track(new dnnl_convolution_desc_t());
         check(dnnl_dilated_convolution_forward_desc_init(desc, dnnl_forward_inference, dnnl_convolution_direct,
                 session.desc(currentDims, dnnl_format_tag_any), session.desc(weightDims, dnnl_format_tag_any), biasMd,
-                session.desc(dstDims, dnnl_format_tag_any), toLongs(conv.getStride()), dilates, padding[0],
+                session.desc(dstDims, dnnl_format_tag_any), ConvGeometry.longs(conv.getStride()), ConvGeometry.dilates(conv.getDilation()), padding[0],
                 padding[1]), "convolution descriptor of " + where(i));
         List<OneDnnSession.Eltwise> postOps = new ArrayList<>(OneDnnActivation.of(conv.getActivationFn(), where(i)));
         int last = fuseFollowingActivations(i, postOps);
@@ -156,7 +157,7 @@ public final class OneDnnCompiler {
                 pool.getStride(), pool.getDilation(), dstDims);
         var desc = session.track(new dnnl_pooling_desc_t());
         check(dnnl_pooling_forward_desc_init(desc, dnnl_forward_inference, algorithm, currentMd,
-                session.desc(dstDims, dnnl_format_tag_any), toLongs(pool.getStride()), toLongs(pool.getKernelSize()),
+                session.desc(dstDims, dnnl_format_tag_any), ConvGeometry.longs(pool.getStride()), ConvGeometry.longs(pool.getKernelSize()),
                 padding[0], padding[1]), "pooling descriptor of " + where(i));
         var pd = session.primitiveDesc(desc, List.of(), "pooling " + where(i));
         emit(pd, current, null, null, dstDims);
@@ -279,34 +280,14 @@ public final class OneDnnCompiler {
         return session.filled(new long[]{bias.length()}, dnnl_x, values(bias));
     }
 
-    /**
-     * oneDNN's left and right padding for DL4J's geometry. Same mode: DL4J's top-left padding, the rest at the
-     * bottom-right; Truncate: the configured padding on both sides (oneDNN, like DL4J, drops what does not fill
-     * a last stride).
-     */
     private long[][] padding(int i, ConvolutionMode mode, int[] pad, int[] kernel, int[] stride, int[] dilation,
                              long[] dstDims) {
-        long[] left = new long[2];
-        long[] right = new long[2];
-        if (mode == ConvolutionMode.Same) {
-            int[] in = {(int) currentDims[2], (int) currentDims[3]};
-            int[] out = {(int) dstDims[2], (int) dstDims[3]};
-            int[] topLeft = ConvolutionUtils.getSameModeTopLeftPadding(out, in, kernel, stride, dilation);
-            for (int d = 0; d < 2; d++) {
-                long effectiveKernel = (kernel[d] - 1L) * dilation[d] + 1;
-                left[d] = topLeft[d];
-                right[d] = (out[d] - 1L) * stride[d] + effectiveKernel - in[d] - topLeft[d];
-            }
-        } else if (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict) {
-            for (int d = 0; d < 2; d++) {
-                left[d] = pad[d];
-                right[d] = pad[d];
-            }
-        } else {
+        long[][] padding = ConvGeometry.padding(mode, pad, kernel, stride, dilation, currentDims, dstDims);
+        if (padding == null) {
             throw new UnsupportedNetworkException("the oneDNN runtime cannot run convolution mode " + mode + " ("
                     + where(i) + "): it runs Same, Truncate and Strict; measure this network with the dl4j runtime");
         }
-        return new long[][]{left, right};
+        return padding;
     }
 
     private void checkPreProcessor(int i, org.deeplearning4j.nn.conf.layers.Layer conf) {
@@ -333,9 +314,5 @@ public final class OneDnnCompiler {
 
     private static float[] values(INDArray array) {
         return array.dup('c').data().asFloat();
-    }
-
-    private static long[] toLongs(int[] values) {
-        return new long[]{values[0], values[1]};
     }
 }

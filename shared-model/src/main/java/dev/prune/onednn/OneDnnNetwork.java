@@ -1,5 +1,7 @@
-package dev.prune.infer;
+package dev.prune.onednn;
 
+import dev.prune.infer.Forward;
+import dev.prune.net.PlainFloatArrays;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,7 +10,7 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.List;
 
-import static dev.prune.infer.OneDnnSession.check;
+import static dev.prune.onednn.OneDnnSession.check;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 
 /** A network compiled by {@link OneDnnCompiler}: answers batches of the size it was compiled for. */
@@ -39,8 +41,7 @@ public final class OneDnnNetwork implements Forward {
             throw new IllegalArgumentException("this network was compiled for input shape " + Arrays.toString(inputShape)
                     + ", got " + Arrays.toString(features.shape()) + ": compile one for that batch size");
         }
-        INDArray plain = features.dataType() == DataType.FLOAT && features.ordering() == 'c' && !features.isView()
-                ? features : features.castTo(DataType.FLOAT).dup('c');
+        INDArray plain = PlainFloatArrays.isPlain(features) ? features : features.castTo(DataType.FLOAT).dup('c');
         check(dnnl_memory_set_data_handle(input, plain.data().addressPointer()), "input");
         for (OneDnnSession.Step step : steps) {
             session.run(step);
