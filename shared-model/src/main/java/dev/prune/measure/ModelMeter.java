@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ public final class ModelMeter {
     public ModelMetrics measure(ConvNet model) {
         var quality = AccuracyEvaluator.evaluate(model, heldOut, settings.evalBatchSize());
         var cost = ModelCost.of(model);
-        // latency of what a deployment runs: BatchNorm folded into its conv (the same outputs, fewer layers)
+        // latency of what a deployment runs: BatchNorm folded into its conv (the same outputs, fewer layers), on the
+        // configured runtime (the compiled oneDNN form unless configured otherwise)
         ConvNet inference = BatchNormFolding.fold(model);
         InferenceRuntime runtime = runtimeFor(inference);
         double b1 = LatencyMeter.medianMillis(inference, runtime, 1, settings.latencyWarmup(),
@@ -55,7 +57,7 @@ public final class ModelMeter {
             return runtime;
         } catch (UnsupportedNetworkException e) {
             LOG.warn("latency measured with DL4J's layers instead of the {} runtime: {}",
-                    runtime.name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+                    runtime.name().toLowerCase(Locale.ROOT), e.getMessage());
             return InferenceRuntime.DL4J;
         }
     }
