@@ -55,6 +55,12 @@ public final class InputConvBackprop implements ConvolutionHelper {
         }
     }
 
+    /** The helper {@link #install} put on the network's first layer, or null. */
+    private static InputConvBackprop installedOn(MultiLayerNetwork network) {
+        return network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
+                && first.getHelper() instanceof InputConvBackprop installed ? installed : null;
+    }
+
     /**
      * Switches off, until closed, the first conv layer's convolution backward and, when a BatchNorm run by
      * {@link FastBatchNorm} follows it directly, that BatchNorm's backward: their parameter gradients stay as
@@ -62,8 +68,7 @@ public final class InputConvBackprop implements ConvolutionHelper {
      * unchanged. A network without such a first layer runs as before.
      */
     public static SwitchedOff switchedOff(MultiLayerNetwork network) {
-        InputConvBackprop conv = network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
-                && first.getHelper() instanceof InputConvBackprop installed ? installed : null;
+        InputConvBackprop conv = installedOn(network);
         if (conv == null) {
             return new SwitchedOff(null, null);
         }
@@ -110,8 +115,7 @@ public final class InputConvBackprop implements ConvolutionHelper {
      * input: for {@code fit} (training), which does not use it. Does nothing for a network without such a layer.
      */
     public static WeightGradientsOnly weightGradientsOnly(MultiLayerNetwork network) {
-        InputConvBackprop conv = network.getnLayers() > 0 && network.getLayer(0) instanceof ConvolutionLayer first
-                && first.getHelper() instanceof InputConvBackprop installed ? installed : null;
+        InputConvBackprop conv = installedOn(network);
         if (conv != null) {
             conv.weightGradientsOnly = true;
         }

@@ -257,13 +257,7 @@ public final class OneDnnCompiler {
 
     /** The current feature maps in the layout {@code pd} wants as its source, reordered at run time if needed. */
     private dnnl_memory inLayoutOf(dnnl_primitive_desc pd, int query) {
-        var wanted = dnnl_primitive_desc_query_md(pd, query, 0);
-        if (dnnl_memory_desc_equal(wanted, currentMd) != 0) {
-            return current;
-        }
-        dnnl_memory reordered = session.allocate(wanted);
-        steps.add(session.reorder(current, currentMd, reordered, wanted));
-        return reordered;
+        return session.inLayout(current, currentMd, dnnl_primitive_desc_query_md(pd, query, 0), steps);
     }
 
     /** In-place steps must not write into the caller's input. */

@@ -60,8 +60,10 @@ public final class OneDnnConvWeightGradient implements AutoCloseable {
             var deltaMd = session.desc(deltaShape, dnnl_nchw);
             input = session.external(inputMd, null);
             delta = session.external(deltaMd, null);
-            dnnl_memory src = inLayout(input, inputMd, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0));
-            dnnl_memory diffDst = inLayout(delta, deltaMd, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0));
+            dnnl_memory src = session.inLayout(input, inputMd, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0),
+                    steps);
+            dnnl_memory diffDst = session.inLayout(delta, deltaMd,
+                    dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0), steps);
             // outside any workspace: oneDNN keeps writing into these buffers, step after step
             try (var detached = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 weightGradient = Nd4j.create(DataType.FLOAT, weightShape);
@@ -122,16 +124,6 @@ public final class OneDnnConvWeightGradient implements AutoCloseable {
         if (biasGradient != null && this.biasGradient != null) {
             biasGradient.assign(this.biasGradient.reshape(biasGradient.shape()));
         }
-    }
-
-    private dnnl_memory inLayout(dnnl_memory user, org.bytedeco.dnnl.dnnl_memory_desc_t userMd,
-                                 org.bytedeco.dnnl.dnnl_memory_desc_t wanted) {
-        if (dnnl_memory_desc_equal(userMd, wanted) != 0) {
-            return user;
-        }
-        dnnl_memory reordered = session.allocate(wanted);
-        steps.add(session.reorder(user, userMd, reordered, wanted));
-        return reordered;
     }
 
     @Override

@@ -91,6 +91,19 @@ final class OneDnnSession implements AutoCloseable {
         return dst;
     }
 
+    /**
+     * {@code src} as {@code wanted} lays it out: itself when the layouts are equal, else new memory and a reorder
+     * step appended to {@code steps} (run on every run, for inputs and feature maps).
+     */
+    dnnl_memory inLayout(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t wanted, List<Step> steps) {
+        if (dnnl_memory_desc_equal(srcMd, wanted) != 0) {
+            return src;
+        }
+        dnnl_memory reordered = allocate(wanted);
+        steps.add(reorder(src, srcMd, reordered, wanted));
+        return reordered;
+    }
+
     /** A step that copies {@code src} into {@code dst}'s layout. */
     Step reorder(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory dst, dnnl_memory_desc_t dstMd) {
         var pd = new dnnl_primitive_desc();
