@@ -25,6 +25,7 @@ public record ConvNet(MultiLayerNetwork network, InputShape input) {
      *       pre-activation per conv layer of the batch in memory;</li>
      *   <li>{@link FastReluGradient} in place of every plain ReLU: 7-10 % faster steps;</li>
      *   <li>{@link FastBatchNorm} for training-mode BatchNorm;</li>
+     *   <li>{@link OneDnnConvHelper} on every conv layer: oneDNN primitives built once per input shape;</li>
      *   <li>{@link InputConvBackprop} on the first conv layer, so that ranking passes can skip its backward.</li>
      * </ul>
      */
@@ -33,6 +34,7 @@ public record ConvNet(MultiLayerNetwork network, InputShape input) {
         network.setCacheMode(CacheMode.DEVICE);
         FastReluGradient.install(network);
         FastBatchNorm.install(network);
+        OneDnnConvHelper.install(network);
         InputConvBackprop.install(network);
     }
 

@@ -1,6 +1,5 @@
 package dev.prune.net;
 
-import dev.prune.onednn.OneDnnConvWeightGradient;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
@@ -27,17 +26,15 @@ import java.util.Map;
  * the gradient of the network's input, as a ranking pass (it needs dLoss/da at feature maps only). With one
  * input channel that backward cost oneDNN more than the layer's forward pass several times over
  * (docs/performance.md). The layer's activation backward, where a ranking probe sits, runs before the helper
- * and is kept. For training it can compute the parameter gradients alone ({@link #weightGradientsOnly}), by a
- * oneDNN primitive ({@link OneDnnConvWeightGradient}): DL4J's {@code fit} never uses the network's input
- * gradient. A layer helper lives in the running layer only: configurations and model files do not change.
+ * and is kept. For training it can compute the parameter gradients alone ({@link #weightGradientsOnly}, when the
+ * helper it wraps is {@link OneDnnConvHelper}): DL4J's {@code fit} never uses the network's input gradient. A
+ * layer helper lives in the running layer only: configurations and model files do not change.
  */
 public final class InputConvBackprop implements ConvolutionHelper {
     private static final LayerHelperField HELPER = LayerHelperField.of(ConvolutionLayer.class);
 
     private final ConvolutionHelper delegate;
     private boolean switchedOff;
-    private boolean weightGradientsOnly;
-    private OneDnnConvWeightGradient weightGradient; // for the last input shape met
 
     private InputConvBackprop(ConvolutionHelper delegate) {
         this.delegate = delegate;
@@ -116,25 +113,25 @@ public final class InputConvBackprop implements ConvolutionHelper {
      */
     public static WeightGradientsOnly weightGradientsOnly(MultiLayerNetwork network) {
         InputConvBackprop conv = installedOn(network);
-        if (conv != null) {
-            conv.weightGradientsOnly = true;
+        OneDnnConvHelper helper = conv != null && conv.delegate instanceof OneDnnConvHelper oneDnn ? oneDnn : null;
+        if (helper != null) {
+            helper.parameterGradientsOnly(true);
         }
-        return new WeightGradientsOnly(conv);
+        return new WeightGradientsOnly(helper);
     }
 
-    /** What {@link #weightGradientsOnly} changed; closing restores it and frees the oneDNN primitive. */
+    /** What {@link #weightGradientsOnly} changed; closing restores it. */
     public static final class WeightGradientsOnly implements AutoCloseable {
-        private final InputConvBackprop conv;
+        private final OneDnnConvHelper helper;
 
-        private WeightGradientsOnly(InputConvBackprop conv) {
-            this.conv = conv;
+        private WeightGradientsOnly(OneDnnConvHelper helper) {
+            this.helper = helper;
         }
 
         @Override
         public void close() {
-            if (conv != null) {
-                conv.weightGradientsOnly = false;
-                conv.releaseWeightGradient();
+            if (helper != null) {
+                helper.parameterGradientsOnly(false);
             }
         }
     }
@@ -149,41 +146,8 @@ public final class InputConvBackprop implements ConvolutionHelper {
         if (switchedOff) {
             return new Pair<>(new DefaultGradient(), null);
         }
-        if (weightGradientsOnly && format == CNN2DFormat.NCHW && weightGradient(input, weights, delta, kernel, strides,
-                pad, dilation, convolutionMode, bias != null && biasGradView != null)) {
-            weightGradient.compute(plain(input), plain(delta), weightGradView, bias != null ? biasGradView : null);
-            Gradient gradient = new DefaultGradient();
-            if (bias != null && biasGradView != null) {
-                gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
-            }
-            gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
-            return new Pair<>(gradient, null);
-        }
         return delegate.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView, weightGradView,
                 afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
-    }
-
-    /** Whether a oneDNN weight gradient fits this call, building one for a new shape. */
-    private boolean weightGradient(INDArray input, INDArray weights, INDArray delta, int[] kernel, int[] strides,
-                                   int[] pad, int[] dilation, ConvolutionMode mode, boolean hasBias) {
-        if (weightGradient != null && weightGradient.fits(input, delta)) {
-            return true;
-        }
-        releaseWeightGradient();
-        weightGradient = OneDnnConvWeightGradient.forShape(input.shape(), weights.shape(), delta.shape(), kernel,
-                strides, pad, dilation, mode, hasBias);
-        return weightGradient != null;
-    }
-
-    private void releaseWeightGradient() {
-        if (weightGradient != null) {
-            weightGradient.close();
-            weightGradient = null;
-        }
-    }
-
-    private static INDArray plain(INDArray x) {
-        return PlainFloatArrays.isPlain(x) ? x : x.castTo(DataType.FLOAT).dup('c');
     }
 
     @Override
