@@ -18,6 +18,7 @@ import dev.prune.rank.Criterion;
 import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.runtime.Nd4jRuntime;
+import dev.prune.surgery.WidthRule;
 import dev.prune.train.BaseModelCache;
 import dev.prune.train.TrainingSettings;
 import picocli.CommandLine.Command;
@@ -57,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--filters", defaultValue = "16", description = "Filters removed per iteration")
     int filters;
+    @Option(names = "--round-to", defaultValue = "1",
+            description = "Cut each layer to a multiple of this many filters (8 or 16: the CPU's vector width); 1 = any width."
+                    + " Applies to the loop's cuts and to --throughput's half-pruned network")
+    int roundTo;
     @Option(names = "--base-epochs", defaultValue = "2")
     int baseEpochs;
     @Option(names = "--finetune-epochs", defaultValue = "1")
@@ -84,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds != null && (!throughput || rounds < 1)) {
             throw new PruningException("--rounds " + rounds + ": give a count of 1 or more, with --throughput");
         }
+        var widths = new WidthRule(1, roundTo);
         if (pytorch && !throughput) {
             throw new PruningException("--pytorch compares throughput figures: use it with --throughput");
         }
@@ -98,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             test = test.shuffled(seed).take(scale.testImages());
         }
         if (throughput) {
-            return new ThroughputCommand(train, batchSize, seed, batchNorm, outDir, quick,
+            return new ThroughputCommand(train, batchSize, seed, batchNorm, widths, outDir, quick,
                     pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory(), throughputRounds()).run();
         }
         System.out.printf("bench (%s): vgg-small%s on Fashion-MNIST, %d train / %d test images, seed %d%n",
@@ -124,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
             spearman = new CriteriaComparison(progress).againstOracle(base.model(), train, scale.oracleImages(), batchSize);
         }
 
-        var settings = new LoopSettings(iterations, filters, 1, scale.rankImages(), batchSize, ranking,
+        var settings = new LoopSettings(iterations, filters, widths.minPerLayer(), widths.roundTo(), scale.rankImages(), batchSize, ranking,
                 RankSource.parse(rankSource),
                 baseTraining.withEpochs(finetuneEpochs).withMaxImages(scale.fineTuneImages()), measure);
         var result = new PruningLoop(train, test, settings, new LoopListener() {
@@ -150,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("mode", quick ? "quick" : "full");
         report.put("criterion", ranking.criterion().key());
         report.put("rank_source", settings.rankSource().key());
+        report.put("round_to", roundTo);
         report.put("train_images", train.size());
         report.put("test_images", test.size());
         report.put("base", BenchJson.metrics(baseMetrics));

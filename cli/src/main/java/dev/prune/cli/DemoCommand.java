@@ -39,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
     Integer iterations;
     @Option(names = "--filters", description = "Filters removed per iteration (default: 16)")
     Integer filters;
+    @Option(names = "--round-to", description = "Cut each layer to a multiple of this many filters (8 or 16: the CPU's vector width; default: 1, any width)")
+    Integer roundTo;
     @Option(names = "--target-flops-reduction", description = "Stop once conv FLOPs are cut by this fraction (default: 0.5)")
     Double targetFlopsReduction;
     @Option(names = "--rank-source", description = "sample (default: a ranking pass per iteration) or finetune "
@@ -153,6 +155,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (filters != null) {
             spec.put("filters_per_iteration", filters);
+        }
+        if (roundTo != null) {
+            spec.put("round_to", roundTo);
         }
         if (targetFlopsReduction != null) {
             spec.put("target_flops_reduction", targetFlopsReduction);

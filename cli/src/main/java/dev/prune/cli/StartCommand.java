@@ -20,6 +20,8 @@ final class StartCommand implements Callable<Integer> {
     String url;
     @Option(names = "--filters", description = "Filters removed per iteration")
     Integer filters;
+    @Option(names = "--round-to", description = "Cut each layer to a multiple of this many filters (8 or 16: the CPU's vector width; default: 1, any width)")
+    Integer roundTo;
     @Option(names = "--target", description = "Target conv-FLOPs reduction, 0..1")
     Double target;
     @Option(names = "--budget", description = "Accuracy budget as a fraction (0.005 = 0.5 points)")
@@ -65,6 +67,7 @@ final class StartCommand implements Callable<Integer> {
     ObjectNode spec() {
         ObjectNode spec = new ObjectMapper().createObjectNode();
         if (filters != null) spec.put("filters_per_iteration", filters);
+        if (roundTo != null) spec.put("round_to", roundTo);
         if (target != null) spec.put("target_flops_reduction", target);
         if (budget != null) spec.put("accuracy_budget", budget);
         if (maxIterations != null) spec.put("max_iterations", maxIterations);

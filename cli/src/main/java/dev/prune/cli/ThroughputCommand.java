@@ -14,6 +14,7 @@ import dev.prune.rank.FilterRanker;
 import dev.prune.rank.RankingOptions;
 import dev.prune.surgery.FilterSelector;
 import dev.prune.surgery.FilterSurgeon;
+import dev.prune.surgery.WidthRule;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** bench --throughput: speed of vgg-small and of the same network with half its filters removed. */
+/**
+ * bench --throughput: speed of vgg-small and of the same network with half its filters removed (the lowest
+ * by weight L1), with --round-to in blocks that leave every layer a multiple of it.
+ */
 final class ThroughputCommand {
     private final LabeledImages train;
     private final int batchSize;
     private final long seed;
     private final boolean batchNorm;
+    private final WidthRule widths;
     private final Path outDir;
     private final boolean quick;
     private final PytorchReference pytorch;
@@ -35,12 +40,13 @@ final class ThroughputCommand {
     private final int rounds;
 
     /** @param pytorch when not null, the same figures are measured in PyTorch afterwards and given as ratios */
-    ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, Path outDir, boolean quick,
+    ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, WidthRule widths, Path outDir, boolean quick,
                       PytorchReference pytorch, Path dataDir, int rounds) {
         this.train = train;
         this.batchSize = batchSize;
         this.seed = seed;
         this.batchNorm = batchNorm;
+        this.widths = widths;
         this.outDir = outDir;
         this.quick = quick;
         this.pytorch = pytorch;
@@ -55,7 +61,10 @@ final class ThroughputCommand {
         var bench = new ThroughputBench(train, batchSize, steps, latency);
         var ranking = FilterRanker.rank(base, Map.of(), RankingOptions.paper().with(Criterion.WEIGHT_L1));
         int half = dev.prune.graph.ConvDependencies.of(base).stream().mapToInt(c -> c.filters()).sum() / 2;
-        ConvNet pruned = FilterSurgeon.prune(base, FilterSelector.lowest(ranking, half, 1));
+        var plan = FilterSelector.lowest(ranking, half, widths);
+        ConvNet pruned = FilterSurgeon.prune(base, plan);
+        System.out.printf("pruned: %d filters removed (asked %d), round_to %d, widths %s -> %s%n", plan.totalFilters(), half,
+                widths.roundTo(), filters(base), filters(pruned));
 
         List<Map<String, Object>> ours = new ArrayList<>();
         List<Map<String, Object>> theirs = new ArrayList<>();
@@ -83,6 +92,8 @@ final class ThroughputCommand {
         Map<String, Object> report = RoundMedians.of(ours);
         Map<String, Object> prunedReport = asMap(report.get("pruned"));
         double flopsReduction = (double) ModelCost.of(base).convFlops() / ModelCost.of(pruned).convFlops();
+        prunedReport.put("round_to", widths.roundTo());
+        prunedReport.put("filters_per_layer", filters(pruned));
         prunedReport.put("conv_flops_reduction", flopsReduction);
         for (String speedup : new String[]{"speedup_b1", "speedup_b64", "inference_form_speedup_b1",
                 "inference_form_speedup_b64", "compiled_speedup_b1", "compiled_speedup_b64"}) {

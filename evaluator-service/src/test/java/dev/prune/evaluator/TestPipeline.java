@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 /** The other services' side of the test: checkpoints, events in and out, and a look into the ledger. */
 final class TestPipeline implements AutoCloseable {
     /** The tiny run of the brief: 256 training, 128 test, 64 ranking, 128 fine-tuning images, 2 iterations. */
-    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 2, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
+    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 2, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
             "sample", "adam", 1e-3, 64, 1, 128, 0);
 
     private static ConvNet model;

@@ -65,7 +65,7 @@ class RankerLongStageIT {
      * 60 s default max age; the whole training set through the slower BatchNorm network takes well over it.
      */
     static final int RANK_IMAGES = 60_000;
-    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", RANK_IMAGES, 128, RANK_IMAGES,
+    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, 1, "taylor", 0, "fashion-mnist", RANK_IMAGES, 128, RANK_IMAGES,
             "sample", "adam", 1e-3, 32, 1, 128, 7);
     /** After the first output, how long to watch for a second one (a redelivery would rank again and emit again). */
     static final Duration DUPLICATE_WATCH = Duration.ofSeconds(15);

@@ -43,7 +43,7 @@ class RankerServiceIT {
     static final String DLQ = "evaluated.dlq";
     static final Duration WAIT = Duration.ofSeconds(120);
     /** A tiny run: 256 training images, 64 of them ranked. */
-    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
+    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
             "sample", "adam", 1e-3, 32, 1, 128, 7);
 
     @TempDir
@@ -183,7 +183,7 @@ class RankerServiceIT {
     @Order(6)
     void aServiceKilledMidWorkRedoesTheEventAfterRestartAndEmitsItOnce() throws Exception {
         // 300 images to rank: many seconds of work, so the kill lands in the middle of it
-        RunSpec big = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", 1000, 128, 300,
+        RunSpec big = new RunSpec(4, 0.5, 0.05, 3, 1, 1, "taylor", 0, "fashion-mnist", 1000, 128, 300,
                 "sample", "adam", 1e-3, 32, 1, 128, 7);
         String base = "runs/run-kill/iter-000/base/";
         CheckpointKey ranked = CheckpointKey.parse("runs/run-kill/iter-001/ranked/");

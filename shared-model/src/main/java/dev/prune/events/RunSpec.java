@@ -1,11 +1,13 @@
 package dev.prune.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.prune.error.PruningException;
 import dev.prune.policy.PruningPolicy;
 import dev.prune.rank.Criterion;
 import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
+import dev.prune.surgery.WidthRule;
 import dev.prune.train.Optimizer;
 import dev.prune.train.TrainingSettings;
 
@@ -15,6 +17,7 @@ import dev.prune.train.TrainingSettings;
  * @param dataset "fashion-mnist" or "folder:/path/to/root"
  * @param trainImages  training images used (0 = all)
  * @param testImages   held-out images used for evaluation (0 = all)
+ * @param roundTo      every cut layer's width comes down to a multiple of this (1 = any width), see {@link WidthRule}
  */
 public record RunSpec(
         @JsonProperty("filters_per_iteration") int filtersPerIteration,
@@ -22,6 +25,7 @@ public record RunSpec(
         @JsonProperty("accuracy_budget") double accuracyBudget,
         @JsonProperty("max_iterations") int maxIterations,
         @JsonProperty("min_filters_per_layer") int minFiltersPerLayer,
+        @JsonProperty("round_to") @JsonDeserialize(using = RoundToDeserializer.class) int roundTo,
         @JsonProperty("criterion") String criterion,
         @JsonProperty("flops_lambda") double flopsLambda,
         @JsonProperty("dataset") String dataset,
@@ -39,6 +43,7 @@ public record RunSpec(
     /** Checks every field, with a message that names the field and the accepted range. */
     public RunSpec validated() {
         policy();
+        widthRule();
         rankingOptions();
         rankSourceValue();
         trainingSettings();
@@ -54,6 +59,11 @@ public record RunSpec(
 
     public PruningPolicy policy() {
         return new PruningPolicy(filtersPerIteration, targetFlopsReduction, accuracyBudget, maxIterations, minFiltersPerLayer);
+    }
+
+    /** How far and in which steps each layer's width may come down. */
+    public WidthRule widthRule() {
+        return new WidthRule(minFiltersPerLayer, roundTo);
     }
 
     public RankingOptions rankingOptions() {
@@ -81,7 +91,7 @@ public record RunSpec(
 
     /** The benchmark's settings on a small slice, a good default for demos and tests. */
     public static RunSpec defaults() {
-        return new RunSpec(16, 0.5, 0.02, 6, 1, "taylor", 0, "fashion-mnist", 0, 0, 2000, "sample",
+        return new RunSpec(16, 0.5, 0.02, 6, 1, 1, "taylor", 0, "fashion-mnist", 0, 0, 2000, "sample",
                 "adam", 1e-3, 64, 1, 6000, 0);
     }
 }

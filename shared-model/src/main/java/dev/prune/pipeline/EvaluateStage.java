@@ -33,7 +33,7 @@ public final class EvaluateStage {
 
     /** What the policy can still remove from a model with these filters. */
     public static int removableFilters(ModelMetrics metrics, RunSpec spec) {
-        return metrics.filtersPerLayer().values().stream().mapToInt(f -> Math.max(0, f - spec.minFiltersPerLayer())).sum();
+        return spec.widthRule().removable(metrics.filtersPerLayer().values());
     }
 
     public static IterationOutcome outcome(int iteration, ModelMetrics metrics, RunSpec spec) {

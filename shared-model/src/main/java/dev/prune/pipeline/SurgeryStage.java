@@ -36,7 +36,7 @@ public final class SurgeryStage {
     private CheckpointManifest compute(RanksComputed in, CheckpointKey key) {
         ConvNet model = io.loadModel(in.modelCheckpoint());
         FilterRanking ranking = io.loadJson(in.ranksCheckpoint(), FilterRanking.class);
-        PruningPlan plan = FilterSelector.lowest(ranking, in.spec().filtersPerIteration(), in.spec().minFiltersPerLayer());
+        PruningPlan plan = FilterSelector.lowest(ranking, in.spec().filtersPerIteration(), in.spec().widthRule());
         long start = System.nanoTime();
         ConvNet pruned = FilterSurgeon.prune(model, plan);
         double millis = (System.nanoTime() - start) / 1e6;

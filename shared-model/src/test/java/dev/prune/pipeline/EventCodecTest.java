@@ -37,4 +37,19 @@ class EventCodecTest {
         assertTrue(budget.getMessage().contains("accuracy budget"), budget.getMessage());
         assertEquals("r2", EventCodec.runIdOf(good));
     }
+
+    @Test
+    void anEventWithoutRoundToReadsAsOneAndRoundToZeroIsRefused() {
+        String good = EventCodec.encode(new StartPruning(1, "r3", "runs/r3/iter-000/base/", RunSpec.defaults()));
+        assertTrue(good.contains("\"round_to\":1,"), good);
+        String older = good.replace("\"round_to\":1,", "");
+        assertEquals(1, EventCodec.decode(older, StartPruning.class).spec().roundTo());
+        assertEquals(16, EventCodec.decode(good.replace("\"round_to\":1", "\"round_to\":16"), StartPruning.class).spec().roundTo());
+        var zero = assertThrows(BadEventException.class,
+                () -> EventCodec.decode(good.replace("\"round_to\":1", "\"round_to\":0"), StartPruning.class));
+        assertTrue(zero.getMessage().contains("round_to must be >= 1"), zero.getMessage());
+        var nothing = assertThrows(BadEventException.class,
+                () -> EventCodec.decode(good.replace("\"round_to\":1", "\"round_to\":null"), StartPruning.class));
+        assertEquals("r3", nothing.runId());
+    }
 }

@@ -33,7 +33,7 @@ class PipelineStagesTest {
 
     @Test
     void twoIterationsWithLineageAndNoRecomputation(@TempDir Path dir) {
-        var run = new Run(dir, "run-stages", new RunSpec(8, 0.9, 0.5, 2, 1, "taylor", 0, "fashion-mnist", 512, 256, 128,
+        var run = new Run(dir, "run-stages", new RunSpec(8, 0.9, 0.5, 2, 1, 1, "taylor", 0, "fashion-mnist", 512, 256, 128,
                 "sample", "adam", 1e-3, 64, 1, 256, 3));
         var store = run.store;
         Evaluated verdict = run.start(false);
@@ -77,7 +77,7 @@ class PipelineStagesTest {
 
     @Test
     void withRankSourceFinetuneTheNextIterationRanksFromTheFineTuningsOwnPasses(@TempDir Path dir) {
-        var run = new Run(dir, "run-fused", new RunSpec(8, 0.9, 0.5, 2, 1, "taylor", 0, "fashion-mnist", 512, 256, 100,
+        var run = new Run(dir, "run-fused", new RunSpec(8, 0.9, 0.5, 2, 1, 1, "taylor", 0, "fashion-mnist", 512, 256, 100,
                 "finetune", "adam", 1e-3, 64, 1, 256, 3));
         var store = run.store;
         var io = run.io;

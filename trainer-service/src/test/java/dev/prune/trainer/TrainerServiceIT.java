@@ -52,7 +52,7 @@ class TrainerServiceIT {
     static final String TRAINED = "trained";
     static final Duration WAIT = Duration.ofSeconds(150);
     /** A tiny run: 256 training images, fine-tune on 128 of them. */
-    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
+    static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
             "sample", "adam", 1e-3, 32, 1, 128, 7);
     /** $FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist). */
     static final Path MNIST = FashionMnist.defaultDirectory();

@@ -150,7 +150,7 @@ public class RunLedger {
         Map<Integer, String> checkpoints = new HashMap<>();
         for (IterationEntity e : earlier) {
             history.add(new IterationOutcome(e.iteration, e.accuracy, e.convFlops,
-                    removable(filtersPerLayer(e.filtersPerLayer), spec)));
+                    spec.widthRule().removable(filtersPerLayer(e.filtersPerLayer).values())));
             checkpoints.put(e.iteration, e.checkpoint);
         }
         history.add(EvaluateStage.outcome(m.iteration(), m.metrics(), spec));
@@ -259,10 +259,6 @@ public class RunLedger {
                 .setParameter(1, runId).setParameter(2, status.name()).setParameter(3, now)
                 .executeUpdate();
         return inserted == 1;
-    }
-
-    static int removable(Map<String, Integer> filtersPerLayer, RunSpec spec) {
-        return filtersPerLayer.values().stream().mapToInt(f -> Math.max(0, f - spec.minFiltersPerLayer())).sum();
     }
 
     public static Map<String, Integer> filtersPerLayer(String json) {

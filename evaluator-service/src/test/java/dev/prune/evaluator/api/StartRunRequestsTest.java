@@ -24,7 +24,7 @@ class StartRunRequestsTest {
         assertEquals("run-a", request.runId());
         assertEquals("runs/run-a/iter-000/base/", request.baseCheckpoint().prefix());
         RunSpec d = RunSpec.defaults();
-        assertEquals(new RunSpec(8, d.targetFlopsReduction(), d.accuracyBudget(), 3, d.minFiltersPerLayer(), d.criterion(),
+        assertEquals(new RunSpec(8, d.targetFlopsReduction(), d.accuracyBudget(), 3, d.minFiltersPerLayer(), d.roundTo(), d.criterion(),
                 d.flopsLambda(), d.dataset(), d.trainImages(), d.testImages(), d.rankImages(), d.rankSource(), d.optimizer(), d.learningRate(),
                 d.batchSize(), d.fineTuneEpochs(), d.fineTuneImages(), d.seed()), request.spec());
     }
@@ -46,6 +46,14 @@ class StartRunRequestsTest {
         e = assertThrows(InvalidRequest.class, () -> StartRunRequests.spec(json("{\"rank_source\": \"sometimes\"}")));
         assertEquals("invalid spec: unknown rank_source 'sometimes': use one of [sample, finetune]", e.getMessage());
         assertEquals("finetune", StartRunRequests.spec(json("{\"rank_source\": \"finetune\"}")).rankSource());
+    }
+
+    @Test
+    void roundToDefaultsToOneAndMustBePositive() throws Exception {
+        assertEquals(1, StartRunRequests.spec(json("{}")).roundTo());
+        assertEquals(16, StartRunRequests.spec(json("{\"round_to\": 16}")).roundTo());
+        var e = assertThrows(InvalidRequest.class, () -> StartRunRequests.spec(json("{\"round_to\": 0}")));
+        assertTrue(e.getMessage().startsWith("invalid spec: round_to must be >= 1"), e.getMessage());
     }
 
     @Test
