@@ -8,6 +8,7 @@ import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
 import dev.prune.net.InputConvBackprop;
 import dev.prune.rank.FeatureMapStatisticsCollector;
+import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.surgery.BatchNormFolding;
 
 import java.util.LinkedHashMap;
@@ -30,8 +31,10 @@ final class ThroughputBench {
     Map<String, Object> measure(ConvNet model) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("train_images_per_s", trainImagesPerSecond(model, false));
+        Nd4jRuntime.releaseGarbage(); // the trained clone's native buffers (as the services do after each event)
         out.put("rank_images_per_s", rankImagesPerSecond(model));
         out.put("train_with_statistics_images_per_s", trainImagesPerSecond(model, true));
+        Nd4jRuntime.releaseGarbage();
         putLatencies(out, "", model, InferenceRuntime.DL4J);
         ConvNet inference = BatchNormFolding.fold(model);
         if (inference != model) {
