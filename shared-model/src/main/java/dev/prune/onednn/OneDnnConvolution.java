@@ -23,7 +23,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * primitives built once. libnd4j's conv ops build their primitives again on every call, and reorder the same
  * feature map into oneDNN's layout separately for each of them; here the forward pass's reordered input and
  * weights serve the backward pass of the same step, and one reordered output gradient serves both gradients
- * when their layouts agree (docs/performance.md).
+ * when their layouts agree (docs/performance.md). What lives only during one call (the reordered output, output
+ * gradient and input gradient) is in buffers the thread's convolutions share ({@link ScratchBuffers}).
  */
 public final class OneDnnConvolution implements AutoCloseable {
     private final OneDnnSession session = new OneDnnSession();
@@ -47,6 +48,8 @@ public final class OneDnnConvolution implements AutoCloseable {
     private final List<OneDnnSession.Step> parameterGradients = new ArrayList<>();
     private final INDArray weightGradient;
     private final INDArray biasGradient;
+    private final List<Scratch> forwardScratch = new ArrayList<>();
+    private final List<Scratch> backwardScratch = new ArrayList<>();
     private long forwardInputAddress; // the input the last forward pass reordered, 0: none
     private final Cleaner.Cleanable cleanable;
 
@@ -92,7 +95,7 @@ public final class OneDnnConvolution implements AutoCloseable {
             var weights = session.inLayout(weightsUser, weightMd, query(forwardPd, dnnl_query_weights_md), prepare);
             var dstMd = query(forwardPd, dnnl_query_dst_md);
             boolean reorderOutput = dnnl_memory_desc_equal(dstMd, outputMd) == 0;
-            var dst = reorderOutput ? session.allocate(dstMd) : outputUser;
+            var dst = reorderOutput ? scratch(dstMd, 0, forwardScratch) : outputUser;
             forward.add(hasBias
                     ? session.step(forwardPd, new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                     new dnnl_memory[]{src, weights, biasUser, dst})
@@ -106,10 +109,14 @@ public final class OneDnnConvolution implements AutoCloseable {
             var dataWeights = reused(weights, query(forwardPd, dnnl_query_weights_md), weightsUser, weightMd,
                     query(dataPd, dnnl_query_weights_md), inputGradient);
             var diffDstMd = query(dataPd, dnnl_query_diff_dst_md);
-            var diffDst = session.inLayout(deltaUser, outputMd, diffDstMd, outputGradient);
+            var diffDst = deltaUser;
+            if (dnnl_memory_desc_equal(diffDstMd, outputMd) == 0) {
+                diffDst = scratch(diffDstMd, 0, backwardScratch);
+                outputGradient.add(session.reorder(deltaUser, outputMd, diffDst, diffDstMd));
+            }
             var diffSrcMd = query(dataPd, dnnl_query_diff_src_md);
             boolean reorderInputGradient = dnnl_memory_desc_equal(diffSrcMd, inputMd) == 0;
-            var diffSrc = reorderInputGradient ? session.allocate(diffSrcMd) : inputGradientUser;
+            var diffSrc = reorderInputGradient ? scratch(diffSrcMd, 1, backwardScratch) : inputGradientUser;
             inputGradient.add(session.step(dataPd, new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
                     new dnnl_memory[]{diffDst, dataWeights, diffSrc}));
             if (reorderInputGradient) {
@@ -174,6 +181,7 @@ public final class OneDnnConvolution implements AutoCloseable {
             setHandle(biasUser, bias, "bias");
         }
         setHandle(outputUser, output, "output");
+        bind(forwardScratch);
         execute(prepare);
         execute(forward);
         forwardInputAddress = input.data().address();
@@ -193,6 +201,7 @@ public final class OneDnnConvolution implements AutoCloseable {
         setHandle(inputUser, input, "input");
         setHandle(weightsUser, weights, "weights");
         setHandle(deltaUser, delta, "output gradient");
+        bind(backwardScratch);
         if (forwardInputAddress != input.data().address()) {
             execute(prepare); // not the input of the last forward pass: reorder it again
         }
@@ -209,6 +218,24 @@ public final class OneDnnConvolution implements AutoCloseable {
         weightGradientView.assign(weightGradient);
         if (biasGradientView != null && biasGradient != null) {
             biasGradientView.assign(biasGradient.reshape(biasGradientView.shape()));
+        }
+    }
+
+    /** Memory for what lives only during one call: bound to this thread's scratch slot before each call. */
+    private record Scratch(dnnl_memory memory, int slot, long bytes) {
+    }
+
+    private dnnl_memory scratch(dnnl_memory_desc_t md, int slot, List<Scratch> bindings) {
+        var memory = session.external(md, null);
+        bindings.add(new Scratch(memory, slot, dnnl_memory_desc_get_size(md)));
+        return memory;
+    }
+
+    private static void bind(List<Scratch> bindings) {
+        var buffers = ScratchBuffers.ofThread();
+        for (Scratch scratch : bindings) {
+            check(dnnl_memory_set_data_handle(scratch.memory(), buffers.slot(scratch.slot(), scratch.bytes())),
+                    "scratch memory");
         }
     }
 

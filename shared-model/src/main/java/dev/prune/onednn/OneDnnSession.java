@@ -26,7 +26,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  */
 final class OneDnnSession implements AutoCloseable {
     /** oneDNN's kernels read and write whole cache lines and vector registers: 64-byte aligned buffers. */
-    private static final int ALIGNMENT = 64;
+    static final int ALIGNMENT = 64;
 
     /** One primitive with its arguments, ready to execute. */
     record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
@@ -164,7 +164,11 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     private Pointer alignedBuffer(long bytes) {
-        var raw = track(new BytePointer(bytes + ALIGNMENT));
+        return aligned(track(new BytePointer(bytes + ALIGNMENT)));
+    }
+
+    /** A pointer into {@code raw} (allocated {@link #ALIGNMENT} bytes larger than needed) at an aligned address. */
+    static Pointer aligned(BytePointer raw) {
         long aligned = (raw.address() + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         return new Pointer() {
             {
