@@ -34,7 +34,9 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     private float[] mean = new float[0];
     private float[] invStd = new float[0];
     private boolean lastForwardWasOurs;
+    private boolean lastOutputRectified;
     private boolean backwardSwitchedOff;
+    private ReluAfterBatchNorm next; // the ReLU layer after it, when it takes this layer's output rectified
 
     FastBatchNorm(BatchNormalizationHelper fallback) {
         this.fallback = fallback;
@@ -71,12 +73,14 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
                               LayerWorkspaceMgr workspaceMgr) {
         boolean ours = format == CNN2DFormat.NCHW && x.rank() == 4 && PlainFloatArrays.isPlain(x) && gamma != null && beta != null;
         lastForwardWasOurs = ours && training;
+        lastOutputRectified = lastForwardWasOurs && next != null && next.takesRectifiedInput();
         if (!ours) {
             return fallback == null ? null
                     : fallback.preOutput(x, training, shape, gamma, beta, globalMean, globalVar, decay, eps, format, workspaceMgr);
         }
         if (!training) {
-            return normalised(x, gamma, beta, globalMean.toFloatVector(), globalVar.toFloatVector(), eps, workspaceMgr);
+            return normalised(x, gamma, beta, globalMean.toFloatVector(), globalVar.toFloatVector(), eps, false,
+                    workspaceMgr);
         }
         int n = (int) x.size(0);
         int channels = (int) x.size(1);
@@ -93,12 +97,12 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
             invStd[c] = (float) (1 / Math.sqrt(v + eps));
         }
         keepBatchStatistics(variance, channels);
-        return normalised(x, gamma, beta, mean, variance, eps, workspaceMgr);
+        return normalised(x, gamma, beta, mean, variance, eps, lastOutputRectified, workspaceMgr);
     }
 
-    /** (x - mean) / sqrt(variance + eps) * gamma + beta, per channel, in one pass. */
+    /** (x - mean) / sqrt(variance + eps) * gamma + beta, per channel, in one pass; rectified: max(0, that). */
     private static INDArray normalised(INDArray x, INDArray gamma, INDArray beta, float[] mean, float[] variance,
-                                       double eps, LayerWorkspaceMgr workspaceMgr) {
+                                       double eps, boolean rectified, LayerWorkspaceMgr workspaceMgr) {
         int channels = (int) x.size(1);
         float[] g = gamma.toFloatVector();
         float[] b = beta.toFloatVector();
@@ -110,7 +114,12 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
             shift[c] = (float) (b[c] - mean[c] * s);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        PlainFloatArrays.rowAffine(x, null, out, (int) (x.size(2) * x.size(3)), scale, null, shift);
+        int area = (int) (x.size(2) * x.size(3));
+        if (rectified) {
+            PlainFloatArrays.rowAffineRectified(x, out, area, scale, shift);
+        } else {
+            PlainFloatArrays.rowAffine(x, null, out, area, scale, null, shift);
+        }
         return out;
     }
 
@@ -161,6 +170,16 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         gradient.setGradientFor("gamma", dGammaView);
         gradient.setGradientFor("beta", dBetaView);
         return new Pair<>(gradient, dx);
+    }
+
+    /** Its training output goes to {@code relu} rectified, whenever that layer {@link ReluAfterBatchNorm#takesRectifiedInput}. */
+    void rectifyFor(ReluAfterBatchNorm relu) {
+        next = relu;
+    }
+
+    /** Whether the last forward pass wrote its output rectified (training, by this helper, for {@link #rectifyFor}). */
+    boolean lastOutputRectified() {
+        return lastOutputRectified;
     }
 
     void switchBackwardOff(boolean off) {

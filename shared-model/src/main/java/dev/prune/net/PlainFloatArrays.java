@@ -76,6 +76,16 @@ public final class PlainFloatArrays {
      */
     public static void rowAffine(INDArray x, INDArray g, INDArray out, int rowLength, float[] onX, float[] onG,
                                  float[] constant) {
+        affine(x, g, out, rowLength, onX, onG, constant, false);
+    }
+
+    /** out = max(0, x*onX[c] + constant[c]): {@link #rowAffine} without g, rectified in the same pass. */
+    public static void rowAffineRectified(INDArray x, INDArray out, int rowLength, float[] onX, float[] constant) {
+        affine(x, null, out, rowLength, onX, null, constant, true);
+    }
+
+    private static void affine(INDArray x, INDArray g, INDArray out, int rowLength, float[] onX, float[] onG,
+                               float[] constant, boolean rectify) {
         FloatBuffer xv = x.data().asNioFloat();
         FloatBuffer gv = g == null ? null : g.data().asNioFloat();
         FloatBuffer ov = out.data().asNioFloat();
@@ -90,7 +100,11 @@ public final class PlainFloatArrays {
             for (int end = at + rowLength; at < end; at += CHUNK) {
                 int length = Math.min(CHUNK, end - at);
                 xv.get(at, xc, 0, length);
-                if (gc == null) {
+                if (gc == null && rectify) {
+                    for (int i = 0; i < length; i++) {
+                        xc[i] = Math.max(xc[i] * kx + k, 0f);
+                    }
+                } else if (gc == null) {
                     for (int i = 0; i < length; i++) {
                         xc[i] = xc[i] * kx + k;
                     }

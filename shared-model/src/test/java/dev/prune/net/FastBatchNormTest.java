@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -46,8 +47,14 @@ class FastBatchNormTest {
         List<INDArray> fastActs = fast.feedForward(x, true);
         List<INDArray> refActs = reference.feedForward(x, true);
         for (int i = 0; i < refActs.size(); i++) {
-            assertClose(refActs.get(i), fastActs.get(i), 1e-5, "training activations of layer " + (i - 1));
+            // feedForward lists the input first: entry i is layer i - 1's output. A BatchNorm whose ReLU layer
+            // takes its output rectified (ReluAfterBatchNorm) hands on max(0, its output) in training
+            boolean rectified = i >= 1 && i < fast.getnLayers() && fast.getLayer(i) instanceof ReluAfterBatchNorm;
+            INDArray expected = rectified ? Transforms.relu(refActs.get(i), true) : refActs.get(i);
+            assertClose(expected, fastActs.get(i), 1e-5, "training activations of layer " + (i - 1));
         }
+        assertEquals(3, java.util.Arrays.stream(fast.getLayers()).filter(l -> l instanceof ReluAfterBatchNorm).count(),
+                "every ReLU layer after a BatchNorm takes its output rectified");
         assertClose(gradient(reference, x, y), gradient(fast, x, y), 1e-4, "gradients");
 
         for (int step = 0; step < 3; step++) {

@@ -54,6 +54,8 @@ class PlainFloatArraysTest {
         PlainFloatArrays.rowAffine(x, g, withG, rowLength, onX, onG, constant);
         INDArray inPlace = x.dup();
         PlainFloatArrays.rowAffine(inPlace, null, inPlace, rowLength, onX, null, constant);
+        INDArray rectified = Nd4j.create(DataType.FLOAT, x.shape());
+        PlainFloatArrays.rowAffineRectified(x, rectified, rowLength, onX, constant);
         for (int row = 0; row < rows; row++) {
             int n = row / channels;
             int c = row % channels;
@@ -61,6 +63,7 @@ class PlainFloatArraysTest {
                 float xv = x.getFloat(n, c, i);
                 assertEquals(xv * onX[c] + g.getFloat(n, c, i) * onG[c] + constant[c], withG.getFloat(n, c, i), 1e-5);
                 assertEquals(xv * onX[c] + constant[c], inPlace.getFloat(n, c, i), 1e-5);
+                assertEquals(Math.max(0, xv * onX[c] + constant[c]), rectified.getFloat(n, c, i), 1e-5);
             }
         }
     }
