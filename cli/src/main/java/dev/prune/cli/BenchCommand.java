@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pytorch", description = "With --throughput: measure the same network in PyTorch right after (tools/pytorch_throughput.py) and report ratios")
     boolean pytorch;
     @Option(names = "--rounds", description = "With --throughput: measure this many times, alternating with PyTorch, and report medians"
-            + " (default: 3 with --pytorch, else 1)")
+            + " (default: 5 with --pytorch, else 1)")
     Integer rounds;
     @Option(names = "--oracle", description = "Also compute each criterion's Spearman correlation against the brute-force oracle")
     boolean oracle;
@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     private final ProgressLine progress = new ProgressLine(System.out);
 
     private int throughputRounds() {
-        return rounds != null ? rounds : pytorch ? 3 : 1;
+        return rounds != null ? rounds : pytorch ? 5 : 1;
     }
 
     @Override
