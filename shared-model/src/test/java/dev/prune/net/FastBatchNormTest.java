@@ -4,9 +4,6 @@ import dev.prune.testing.TinyNets;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
-import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,10 +24,8 @@ class FastBatchNormTest {
     void trainingMatchesDl4jsBatchNorm() throws Exception {
         ConvNet model = TinyNets.tiny(true, 21);
         TinyNets.randomiseBatchNorm(model, 8);
-        // plain SGD: Adam would turn the rounding noise in the gradients of conv biases before a BatchNorm
-        // (zero in exact arithmetic) into steps of +-learning rate
-        MultiLayerNetwork reference = sgd(model.network()); // a new network gets DL4J's own helper back
-        MultiLayerNetwork fast = new ConvNet(sgd(model.network()), model.input()).network();
+        MultiLayerNetwork reference = TinyNets.sgd(model.network()); // a new network gets DL4J's own helper back
+        MultiLayerNetwork fast = new ConvNet(TinyNets.sgd(model.network()), model.input()).network();
         int bnLayers = 0;
         for (int i = 0; i < fast.getnLayers(); i++) {
             if (fast.getLayer(i) instanceof BatchNormalization) {
@@ -65,12 +60,6 @@ class FastBatchNormTest {
         }
         assertClose(reference.params(), fast.params(), 1e-4, "parameters and running statistics after 3 steps");
         assertClose(reference.output(x, false), fast.output(x, false), 1e-5, "inference");
-    }
-
-    private static MultiLayerNetwork sgd(MultiLayerNetwork network) {
-        return new TransferLearning.Builder(network.clone())
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(0.1)).build())
-                .build();
     }
 
     private static INDArray gradient(MultiLayerNetwork net, INDArray x, INDArray y) {

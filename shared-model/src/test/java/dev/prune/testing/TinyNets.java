@@ -38,6 +38,18 @@ public final class TinyNets {
         return Nd4j.create(data, shape, 'c');
     }
 
+    /**
+     * A copy of the network that trains with plain SGD (0.1) and runs DL4J's own layer helpers: Adam would turn
+     * rounding-level gradient differences on near-zero elements (the biases of convs before a BatchNorm are zero
+     * in exact arithmetic) into steps of +-learning rate, so comparisons of training runs use this.
+     */
+    public static org.deeplearning4j.nn.multilayer.MultiLayerNetwork sgd(org.deeplearning4j.nn.multilayer.MultiLayerNetwork network) {
+        return new org.deeplearning4j.nn.transferlearning.TransferLearning.Builder(network.clone())
+                .fineTuneConfiguration(new org.deeplearning4j.nn.transferlearning.FineTuneConfiguration.Builder()
+                        .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).build())
+                .build();
+    }
+
     public static INDArray randomLabels(int batch, int classes, long seed) {
         var random = new java.util.Random(seed);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, classes);
