@@ -42,9 +42,10 @@ final class OneDnnConvHelper implements ConvolutionHelper {
 
     static void install(MultiLayerNetwork network) {
         for (var layer : network.getLayers()) {
-            if (layer.getClass() == ConvolutionLayer.class && !(((ConvolutionLayer) layer).getHelper()
-                    instanceof OneDnnConvHelper) && !(((ConvolutionLayer) layer).getHelper() instanceof InputConvBackprop)) {
-                HELPER.set(layer, new OneDnnConvHelper((ConvolutionHelper) ((ConvolutionLayer) layer).getHelper()));
+            var current = layer.getHelper();
+            if (layer.getClass() == ConvolutionLayer.class
+                    && !(current instanceof OneDnnConvHelper || current instanceof InputConvBackprop)) {
+                HELPER.set(layer, new OneDnnConvHelper((ConvolutionHelper) current));
             }
         }
     }
@@ -60,7 +61,8 @@ final class OneDnnConvHelper implements ConvolutionHelper {
                     fwdAlgo, convolutionMode, dilation, format, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, conv.outputShape(), 'c');
-        conv.forward(plain(input), plain(weights), bias == null ? null : plain(bias), out);
+        conv.forward(PlainFloatArrays.plain(input), PlainFloatArrays.plain(weights),
+                bias == null ? null : PlainFloatArrays.plain(bias), out);
         return out;
     }
 
@@ -81,7 +83,8 @@ final class OneDnnConvHelper implements ConvolutionHelper {
         }
         INDArray inputGradient = parameterGradientsOnly ? null
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        conv.backward(plain(input), plain(weights), plain(delta), inputGradient, weightGradView,
+        conv.backward(PlainFloatArrays.plain(input), PlainFloatArrays.plain(weights), PlainFloatArrays.plain(delta),
+                inputGradient, weightGradView,
                 hasBias ? biasGradView : null);
         Gradient gradient = new DefaultGradient();
         if (hasBias) {
@@ -119,10 +122,6 @@ final class OneDnnConvHelper implements ConvolutionHelper {
         convolution = OneDnnConvolution.forShape(input.shape(), weights.shape(), outputShape, kernel, strides, pad,
                 dilation, mode, hasBias);
         return convolution;
-    }
-
-    private static INDArray plain(INDArray x) {
-        return PlainFloatArrays.isPlain(x) ? x : x.dup('c');
     }
 
     @Override

@@ -25,6 +25,11 @@ public final class PlainFloatArrays {
                 && Shape.hasDefaultStridesForShape(x);
     }
 
+    /** {@code x} when it is {@link #isPlain}, else a plain float copy of it (for native code reading its buffer). */
+    public static INDArray plain(INDArray x) {
+        return isPlain(x) ? x : x.castTo(DataType.FLOAT).dup('c');
+    }
+
     /**
      * For each row of {@code rowLength} consecutive values of the plain arrays a and b: sums[row] = sum of a,
      * products[row] = sum of a*b, or of a*a when b is null. Partial sums are float within a chunk, double across.

@@ -182,8 +182,9 @@ public final class OneDnnConvolution implements AutoCloseable {
         }
         setHandle(outputUser, output, "output");
         bind(forwardScratch);
-        execute(prepare);
-        execute(forward);
+        session.run(prepare);
+        session.run(forward);
+        session.await();
         forwardInputAddress = input.data().address();
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(weights);
@@ -203,14 +204,15 @@ public final class OneDnnConvolution implements AutoCloseable {
         setHandle(deltaUser, delta, "output gradient");
         bind(backwardScratch);
         if (forwardInputAddress != input.data().address()) {
-            execute(prepare); // not the input of the last forward pass: reorder it again
+            session.run(prepare); // not the input of the last forward pass: reorder it again
         }
-        execute(outputGradient);
+        session.run(outputGradient);
         if (inputGradient != null) {
             setHandle(inputGradientUser, inputGradient, "input gradient");
-            execute(this.inputGradient);
+            session.run(this.inputGradient);
         }
-        execute(parameterGradients);
+        session.run(parameterGradients);
+        session.await();
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(weights);
         Reference.reachabilityFence(delta);
@@ -263,12 +265,6 @@ public final class OneDnnConvolution implements AutoCloseable {
         check(dnnl_memory_set_data_handle(memory, array.data().addressPointer()), what);
     }
 
-    private void execute(List<OneDnnSession.Step> steps) {
-        for (OneDnnSession.Step step : steps) {
-            session.run(step);
-        }
-        session.await();
-    }
 
     @Override
     public void close() {

@@ -3,7 +3,6 @@ package dev.prune.onednn;
 import dev.prune.infer.Forward;
 import dev.prune.net.PlainFloatArrays;
 import org.bytedeco.dnnl.dnnl_memory;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Reference;
@@ -41,11 +40,9 @@ public final class OneDnnNetwork implements Forward {
             throw new IllegalArgumentException("this network was compiled for input shape " + Arrays.toString(inputShape)
                     + ", got " + Arrays.toString(features.shape()) + ": compile one for that batch size");
         }
-        INDArray plain = PlainFloatArrays.isPlain(features) ? features : features.castTo(DataType.FLOAT).dup('c');
+        INDArray plain = PlainFloatArrays.plain(features);
         check(dnnl_memory_set_data_handle(input, plain.data().addressPointer()), "input");
-        for (OneDnnSession.Step step : steps) {
-            session.run(step);
-        }
+        session.run(steps);
         session.await();
         Reference.reachabilityFence(plain); // oneDNN read its buffer: it must not be collected before the wait
         return result.dup();

@@ -159,6 +159,13 @@ final class OneDnnSession implements AutoCloseable {
         check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.args()), "execution");
     }
 
+    /** Queues the steps in order; the stream runs them one after another, so one {@link #await} serves them all. */
+    void run(List<Step> steps) {
+        for (Step step : steps) {
+            run(step);
+        }
+    }
+
     void await() {
         check(dnnl_stream_wait(stream), "stream wait");
     }
