@@ -2,7 +2,6 @@ package dev.prune.net;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 import java.nio.FloatBuffer;
 
@@ -21,8 +20,25 @@ public final class PlainFloatArrays {
     }
 
     public static boolean isPlain(INDArray x) {
-        return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() && x.offset() == 0
-                && Shape.hasDefaultStridesForShape(x);
+        return x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && contiguousInCOrder(x);
+    }
+
+    /**
+     * Whether each element sits right after the one before it in c order. A dimension of size 1 never steps, so its
+     * stride does not count: ND4J's {@code Shape.hasDefaultStridesForShape} says no to a [1, 1, 28, 28] array with
+     * strides [784, 784, 28, 1], which made every batch-1 input a copy (docs/performance.md).
+     */
+    private static boolean contiguousInCOrder(INDArray x) {
+        long[] shape = x.shape();
+        long[] stride = x.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /** {@code x} when it is {@link #isPlain}, else a plain float copy of it (for native code reading its buffer). */

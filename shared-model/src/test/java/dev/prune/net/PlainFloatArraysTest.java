@@ -1,15 +1,35 @@
 package dev.prune.net;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The chunked row loops against the same sums and affine maps computed element by element in double. */
 class PlainFloatArraysTest {
+
+    @Test
+    void plainArraysAreThoseNativeCodeCanReadStraight() {
+        assertTrue(PlainFloatArrays.isPlain(Nd4j.rand(DataType.FLOAT, 64, 32, 28, 28)));
+        assertTrue(PlainFloatArrays.isPlain(Nd4j.rand(DataType.FLOAT, 1, 1, 28, 28)), "a batch of one");
+        assertTrue(PlainFloatArrays.isPlain(Nd4j.rand(DataType.FLOAT, 1, 10)), "a row vector");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 5, 5);
+        assertFalse(PlainFloatArrays.isPlain(x.permute(0, 2, 3, 1)), "NHWC view");
+        assertFalse(PlainFloatArrays.isPlain(x.dup('f')), "f order");
+        assertFalse(PlainFloatArrays.isPlain(x.castTo(DataType.DOUBLE)), "double");
+        assertFalse(PlainFloatArrays.isPlain(x.get(NDArrayIndex.point(1))), "a slice");
+        INDArray batchOfOne = Nd4j.rand(DataType.FLOAT, 1, 1, 28, 28);
+        assertSame(batchOfOne, PlainFloatArrays.plain(batchOfOne), "a batch of one is not copied");
+        assertEquals(x.permute(0, 2, 3, 1).dup('c'), PlainFloatArrays.plain(x.permute(0, 2, 3, 1)));
+    }
 
     // short rows, rows of whole chunks, and rows that end in a partial chunk and a partial group of four
     @ParameterizedTest
