@@ -1,26 +1,34 @@
 package dev.prune.net;
 
+import dev.prune.onednn.OneDnnReluGradient;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.lang.reflect.Field;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The running form of a plain ReLU layer right after a BatchNorm that {@link FastBatchNorm} runs: in training
  * the BatchNorm writes its output rectified in its own pass, and this layer hands that on, where DL4J's copies
- * its input and rectifies the copy (two passes over the feature map). Backprop is DL4J's: the ReLU's gradient
- * reads only its input's sign, which rectifying keeps. Anything else (inference, another activation function
- * swapped in, as ranking's probes are, dropout) runs as DL4J's layer does. Configurations and model files are
- * untouched: only the running network's layer object is replaced.
+ * its input and rectifies the copy (two passes over the feature map). Its gradient is the output gradient where
+ * that rectified input is positive (the ReLU's gradient reads only its input's sign, which rectifying keeps), in
+ * one oneDNN pass ({@link OneDnnReluGradient}) where DL4J's layer copies, steps and multiplies. Anything else
+ * (inference, another activation function swapped in, as ranking's probes are, dropout, arrays that are not plain
+ * floats) runs as DL4J's layer does. Configurations and model files are untouched: only the running network's
+ * layer object is replaced.
  */
 final class ReluAfterBatchNorm extends ActivationLayer {
     private final FastBatchNorm batchNorm;
+    private OneDnnReluGradient gradient; // for the last shape met
+    private boolean lastForwardRectified;
 
     private ReluAfterBatchNorm(ActivationLayer layer, FastBatchNorm batchNorm) {
         super(layer.conf(), layer.getDataType());
@@ -37,8 +45,7 @@ final class ReluAfterBatchNorm extends ActivationLayer {
             if (batchNorm != null && layers[i].getClass() == ActivationLayer.class) {
                 var replacement = new ReluAfterBatchNorm((ActivationLayer) layers[i], batchNorm);
                 if (replacement.takesRectifiedInput()) {
-                    layers[i] = replacement;
-                    layerMap(network).put(replacement.conf().getLayer().getLayerName(), replacement);
+                    RunningLayers.replace(network, i, replacement);
                     batchNorm.rectifyFor(replacement);
                 }
             }
@@ -52,21 +59,29 @@ final class ReluAfterBatchNorm extends ActivationLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (training && batchNorm.lastOutputRectified() && takesRectifiedInput()) {
+        lastForwardRectified = training && batchNorm.lastOutputRectified() && takesRectifiedInput();
+        if (lastForwardRectified) {
             assertInputSet(false);
             return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
         }
         return super.activate(training, workspaceMgr);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Layer> layerMap(MultiLayerNetwork network) {
-        try {
-            Field field = MultiLayerNetwork.class.getDeclaredField("layerMap");
-            field.setAccessible(true);
-            return (Map<String, Layer>) field.get(network);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("DL4J's MultiLayerNetwork has no 'layerMap' field: another DL4J version?", e);
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!lastForwardRectified || !takesRectifiedInput() || !PlainFloatArrays.isPlain(input)
+                || !PlainFloatArrays.isPlain(epsilon) || !Arrays.equals(input.shape(), epsilon.shape())) {
+            return super.backpropGradient(epsilon, workspaceMgr);
         }
+        if (gradient == null || !gradient.fits(input.shape())) {
+            if (gradient != null) {
+                gradient.close();
+            }
+            gradient = new OneDnnReluGradient(input.shape());
+        }
+        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                input.shape(), 'c');
+        gradient.backward(input, epsilon, inputGradient);
+        return new Pair<>(new DefaultGradient(), inputGradient);
     }
 }

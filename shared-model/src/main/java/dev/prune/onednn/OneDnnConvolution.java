@@ -175,12 +175,12 @@ public final class OneDnnConvolution implements AutoCloseable {
 
     /** output = input (*) weights + bias; all plain float c-order arrays of this convolution's shapes. */
     public void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        setHandle(inputUser, input, "input");
-        setHandle(weightsUser, weights, "weights");
+        OneDnnSession.setHandle(inputUser, input, "input");
+        OneDnnSession.setHandle(weightsUser, weights, "weights");
         if (hasBias) {
-            setHandle(biasUser, bias, "bias");
+            OneDnnSession.setHandle(biasUser, bias, "bias");
         }
-        setHandle(outputUser, output, "output");
+        OneDnnSession.setHandle(outputUser, output, "output");
         bind(forwardScratch);
         session.run(prepare);
         session.run(forward);
@@ -199,16 +199,16 @@ public final class OneDnnConvolution implements AutoCloseable {
      */
     public void backward(INDArray input, INDArray weights, INDArray delta, INDArray inputGradient,
                          INDArray weightGradientView, INDArray biasGradientView) {
-        setHandle(inputUser, input, "input");
-        setHandle(weightsUser, weights, "weights");
-        setHandle(deltaUser, delta, "output gradient");
+        OneDnnSession.setHandle(inputUser, input, "input");
+        OneDnnSession.setHandle(weightsUser, weights, "weights");
+        OneDnnSession.setHandle(deltaUser, delta, "output gradient");
         bind(backwardScratch);
         if (forwardInputAddress != input.data().address()) {
             session.run(prepare); // not the input of the last forward pass: reorder it again
         }
         session.run(outputGradient);
         if (inputGradient != null) {
-            setHandle(inputGradientUser, inputGradient, "input gradient");
+            OneDnnSession.setHandle(inputGradientUser, inputGradient, "input gradient");
             session.run(this.inputGradient);
         }
         session.run(parameterGradients);
@@ -259,10 +259,6 @@ public final class OneDnnConvolution implements AutoCloseable {
             return prepared;
         }
         return session.inLayout(user, userMd, wanted, steps);
-    }
-
-    private static void setHandle(dnnl_memory memory, INDArray array, String what) {
-        check(dnnl_memory_set_data_handle(memory, array.data().addressPointer()), what);
     }
 
 

@@ -13,6 +13,7 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -153,6 +154,11 @@ final class OneDnnSession implements AutoCloseable {
             args.position(i).arg(argKeys[i]).memory(memories[i]);
         }
         return new Step(primitive, args.position(0), argKeys.length);
+    }
+
+    /** Points {@code memory} at {@code array}'s buffer (a plain float c-order array) for the next run. */
+    static void setHandle(dnnl_memory memory, INDArray array, String what) {
+        check(dnnl_memory_set_data_handle(memory, array.data().addressPointer()), what);
     }
 
     void run(Step step) {
