@@ -25,7 +25,9 @@ public record ConvNet(MultiLayerNetwork network, InputShape input) {
      *       pre-activation per conv layer of the batch in memory;</li>
      *   <li>{@link FastReluGradient} in place of every plain ReLU: 7-10 % faster steps;</li>
      *   <li>{@link FastBatchNorm} for training-mode BatchNorm, writing its output rectified for the ReLU layer
-     *       after it ({@link ReluAfterBatchNorm}), which then hands it on instead of copying and rectifying it;</li>
+     *       after it ({@link ReluAfterBatchNorm}), which then hands it on instead of copying and rectifying it, and
+     *       takes its gradient in one oneDNN pass;</li>
+     *   <li>{@link FastMaxPooling} for max pooling in training: its backward reuses the maxima its forward found;</li>
      *   <li>{@link OneDnnConvHelper} on every conv layer: oneDNN primitives built once per input shape;</li>
      *   <li>{@link InputConvBackprop} on the first conv layer, so that ranking passes can skip its backward.</li>
      * </ul>
@@ -36,6 +38,7 @@ public record ConvNet(MultiLayerNetwork network, InputShape input) {
         FastReluGradient.install(network);
         FastBatchNorm.install(network);
         ReluAfterBatchNorm.install(network);
+        FastMaxPooling.install(network);
         OneDnnConvHelper.install(network);
         InputConvBackprop.install(network);
     }

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.FloatBuffer;
 
 /**
- * Arrays laid out plainly (float, c order, no view, default strides: what DL4J's conv layers produce),
+ * Arrays laid out plainly (float, c order, default strides from the buffer's start: what DL4J's conv layers produce),
  * and the loops over their rows (one row = one example's feature map of one channel) that BatchNorm and
  * the ranking statistics need. The loops copy a chunk at a time out of ND4J's memory into Java arrays:
  * HotSpot vectorises loops over arrays but not over a direct buffer's element accessors, which made
@@ -19,8 +19,13 @@ public final class PlainFloatArrays {
     private PlainFloatArrays() {
     }
 
+    /**
+     * Float, c order, default strides, starting at its buffer's start: native code and the loops here may read it
+     * straight from the buffer. A view that starts there counts (a reshape, such as the 4D gradient DL4J hands a
+     * pooling layer from the dense layer after it, or a leading slice).
+     */
     public static boolean isPlain(INDArray x) {
-        return x.dataType() == DataType.FLOAT && !x.isView() && x.offset() == 0 && contiguousInCOrder(x);
+        return x.dataType() == DataType.FLOAT && x.offset() == 0 && contiguousInCOrder(x);
     }
 
     /**

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Conv layers run by {@link OneDnnConvHelper} answer, backpropagate and train as DL4J's own helpers make them
- * (a network's clone runs DL4J's): outputs, every parameter gradient, the input gradient and SGD steps.
+ * Conv layers run by {@link OneDnnConvHelper}, and max pooling by {@link FastMaxPooling}, answer, backpropagate and
+ * train as DL4J's own make them (a network's clone runs DL4J's): outputs, every parameter gradient, the input
+ * gradient and SGD steps.
  */
 class OneDnnConvHelperTest {
 
@@ -38,13 +39,16 @@ class OneDnnConvHelperTest {
             if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
                 assertInstanceOf(OneDnnConvHelper.class, layer.getHelper(), "layer " + i);
             }
+            if (layer.conf().getLayer() instanceof SubsamplingLayer) {
+                assertInstanceOf(FastMaxPooling.class, layer, "layer " + i);
+            }
         }
         assertLikeDl4j(model, 6);
         assertLikeDl4j(model, 3); // another batch size: primitives built again
     }
 
     @Test
-    void stridesPaddingDilationSameModeAndNoBias() {
+    void stridesPaddingDilationSameModeAndNoBiasInConvsAndPooling() {
         var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(5).stride(2, 2).padding(1, 1)
                         .convolutionMode(ConvolutionMode.Truncate).activation(Activation.LEAKYRELU).build())
@@ -52,6 +56,10 @@ class OneDnnConvHelperTest {
                         .convolutionMode(ConvolutionMode.Truncate).hasBias(false).activation(Activation.TANH).build())
                 .layer(new ConvolutionLayer.Builder(2, 3).nOut(4).stride(1, 2).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Same).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(1, 2)
+                        .padding(1, 0).convolutionMode(ConvolutionMode.Truncate).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
                 .setInputType(new InputShape(2, 17, 15).toInputType())

@@ -25,7 +25,9 @@ class PlainFloatArraysTest {
         assertFalse(PlainFloatArrays.isPlain(x.permute(0, 2, 3, 1)), "NHWC view");
         assertFalse(PlainFloatArrays.isPlain(x.dup('f')), "f order");
         assertFalse(PlainFloatArrays.isPlain(x.castTo(DataType.DOUBLE)), "double");
-        assertFalse(PlainFloatArrays.isPlain(x.get(NDArrayIndex.point(1))), "a slice");
+        assertFalse(PlainFloatArrays.isPlain(x.get(NDArrayIndex.point(1))), "a slice past the buffer's start");
+        assertTrue(PlainFloatArrays.isPlain(x.reshape(4, 75)), "a reshaped view");
+        assertTrue(PlainFloatArrays.isPlain(x.get(NDArrayIndex.interval(0, 2))), "a leading slice");
         INDArray batchOfOne = Nd4j.rand(DataType.FLOAT, 1, 1, 28, 28);
         assertSame(batchOfOne, PlainFloatArrays.plain(batchOfOne), "a batch of one is not copied");
         assertEquals(x.permute(0, 2, 3, 1).dup('c'), PlainFloatArrays.plain(x.permute(0, 2, 3, 1)));
