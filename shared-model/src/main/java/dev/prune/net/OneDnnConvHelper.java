@@ -2,6 +2,7 @@ package dev.prune.net;
 
 import dev.prune.onednn.OneDnnConvolution;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
@@ -18,6 +19,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,15 +30,25 @@ import java.util.Map;
  * input shape ({@link OneDnnConvolution}) instead of libnd4j's conv ops, which build theirs on every call and
  * reorder each feature map into oneDNN's layout once per op. NHWC, other data types and geometries oneDNN has
  * no equivalent of stay with the helper DL4J chose. It is set on the running layer only.
+ *
+ * <p>A layer whose activation is the identity (a conv before BatchNorm) needs nothing of its forward pass in its
+ * backward (the identity's gradient is the incoming one), yet DL4J's cache mode copies each training output for
+ * it (4 % of a pruned BatchNorm step; docs/performance.md), and without a cache mode DL4J would run the whole
+ * convolution again. For such a layer the helper switches the cache off, per call, and hands DL4J the training
+ * output itself as the kept pre-activation; any other activation (a ranking probe swapped in) keeps the cache.
  */
 final class OneDnnConvHelper implements ConvolutionHelper {
     private static final LayerHelperField HELPER = LayerHelperField.of(ConvolutionLayer.class);
 
+    private final ConvolutionLayer layer;
+    private final CacheMode cacheMode; // the layer's, for activations whose backward reads the pre-activation
     private final ConvolutionHelper fallback;
     private OneDnnConvolution convolution; // for the last input shape met
     private boolean parameterGradientsOnly;
 
-    private OneDnnConvHelper(ConvolutionHelper fallback) {
+    private OneDnnConvHelper(ConvolutionLayer layer, ConvolutionHelper fallback) {
+        this.layer = layer;
+        this.cacheMode = layer.getCacheMode();
         this.fallback = fallback;
     }
 
@@ -45,7 +57,7 @@ final class OneDnnConvHelper implements ConvolutionHelper {
             var current = layer.getHelper();
             if (layer.getClass() == ConvolutionLayer.class
                     && !(current instanceof OneDnnConvHelper || current instanceof InputConvBackprop)) {
-                HELPER.set(layer, new OneDnnConvHelper((ConvolutionHelper) current));
+                HELPER.set(layer, new OneDnnConvHelper((ConvolutionLayer) layer, (ConvolutionHelper) current));
             }
         }
     }
@@ -54,6 +66,8 @@ final class OneDnnConvHelper implements ConvolutionHelper {
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
                               CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        // read by DL4J's activate after this call, to decide whether to copy the output for the backward pass
+        layer.setCacheMode(isIdentity(layer.layerConf().getActivationFn()) ? CacheMode.NONE : cacheMode);
         OneDnnConvolution conv = supported(input, weights, bias, format)
                 ? convolutionFor(input, weights, bias != null, kernel, strides, pad, dilation, convolutionMode) : null;
         if (conv == null) {
@@ -126,7 +140,16 @@ final class OneDnnConvHelper implements ConvolutionHelper {
 
     @Override
     public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        if (isIdentity(afn)) {
+            // DL4J's backward takes a kept pre-activation instead of running the convolution again; the output is
+            // the next layer's input, alive until this layer's backward has run
+            layer.setPreOutput(training ? z : null);
+        }
         return afn.getActivation(z, training);
+    }
+
+    private static boolean isIdentity(IActivation afn) {
+        return afn != null && afn.getClass() == ActivationIdentity.class;
     }
 
     @Override

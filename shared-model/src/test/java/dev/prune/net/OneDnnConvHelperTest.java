@@ -1,6 +1,7 @@
 package dev.prune.net;
 
 import dev.prune.testing.TinyNets;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -45,6 +46,13 @@ class OneDnnConvHelperTest {
         }
         assertLikeDl4j(model, 6);
         assertLikeDl4j(model, 3); // another batch size: primitives built again
+        for (var layer : model.network().getLayers()) {
+            if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
+                // before BatchNorm the activation is the identity: the training output is kept, not copied
+                assertEquals(batchNorm ? CacheMode.NONE : CacheMode.DEVICE,
+                        ((org.deeplearning4j.nn.layers.AbstractLayer<?>) layer).getCacheMode(), layer.conf().getLayer().getLayerName());
+            }
+        }
     }
 
     @Test
