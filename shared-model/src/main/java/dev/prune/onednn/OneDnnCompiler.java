@@ -26,9 +26,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -101,14 +99,15 @@ public final class OneDnnCompiler {
                         + "dropout layers; measure this network with the dl4j runtime");
             }
         }
-        INDArray result;
-        try (var detached = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // oneDNN writes here on every run
-            result = Nd4j.create(DataType.FLOAT, currentDims);
-        }
+        // each run writes its answer into a new array: straight from the last layer when that is laid out plainly
+        // (dense layers are), else through a reorder
         var resultMd = session.desc(currentDims, currentDims.length == 4 ? dnnl_nchw : dnnl_nc);
-        steps.add(session.reorder(current, currentMd, session.external(resultMd, result.data().addressPointer()),
-                resultMd));
-        return new OneDnnNetwork(session, steps, input, model.input().batchShape(batch), result);
+        dnnl_memory result = current;
+        if (current == input || dnnl_memory_desc_equal(currentMd, resultMd) == 0) {
+            result = session.external(resultMd, null);
+            steps.add(session.reorder(current, currentMd, result, resultMd));
+        }
+        return new OneDnnNetwork(session, steps, input, model.input().batchShape(batch), result, currentDims);
     }
 
     private int convolution(int i, ConvolutionLayer conv, InputType outputType) {

@@ -3,14 +3,14 @@ package dev.prune.onednn;
 import dev.prune.infer.Forward;
 import dev.prune.net.PlainFloatArrays;
 import org.bytedeco.dnnl.dnnl_memory;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.List;
 
-import static dev.prune.onednn.OneDnnSession.check;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 
 /** A network compiled by {@link OneDnnCompiler}: answers batches of the size it was compiled for. */
 public final class OneDnnNetwork implements Forward {
@@ -18,16 +18,18 @@ public final class OneDnnNetwork implements Forward {
     private final List<OneDnnSession.Step> steps;
     private final dnnl_memory input;
     private final long[] inputShape;
-    private final INDArray result;
+    private final dnnl_memory result;
+    private final long[] resultShape;
     private boolean closed;
 
     OneDnnNetwork(OneDnnSession session, List<OneDnnSession.Step> steps, dnnl_memory input, long[] inputShape,
-                  INDArray result) {
+                  dnnl_memory result, long[] resultShape) {
         this.session = session;
         this.steps = List.copyOf(steps);
         this.input = input;
         this.inputShape = inputShape;
         this.result = result;
+        this.resultShape = resultShape.clone();
     }
 
     /** Runs the network; the answer is a new array, the caller's to keep. */
@@ -41,11 +43,13 @@ public final class OneDnnNetwork implements Forward {
                     + ", got " + Arrays.toString(features.shape()) + ": compile one for that batch size");
         }
         INDArray plain = PlainFloatArrays.plain(features);
-        check(dnnl_memory_set_data_handle(input, plain.data().addressPointer()), "input");
+        INDArray answer = Nd4j.createUninitializedDetached(DataType.FLOAT, resultShape);
+        OneDnnSession.setHandle(input, plain, "input");
+        OneDnnSession.setHandle(result, answer, "result");
         session.run(steps);
         session.await();
         Reference.reachabilityFence(plain); // oneDNN read its buffer: it must not be collected before the wait
-        return result.dup();
+        return answer;
     }
 
     /** Number of oneDNN primitives a run executes (reorders included). */
