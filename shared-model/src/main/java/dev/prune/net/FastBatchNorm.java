@@ -85,7 +85,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         int n = (int) x.size(0);
         int channels = (int) x.size(1);
         int area = (int) (x.size(2) * x.size(3));
-        double[][] sums = channelSums(x, null, n, channels, area);
+        double[][] sums = channelSums(x, null, channels, area);
         double count = (double) n * area;
         ensureCapacity(channels);
         float[] variance = new float[channels];
@@ -141,7 +141,7 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
         int channels = (int) input.size(1);
         int area = (int) (input.size(2) * input.size(3));
         // sums[0] = sum of g, sums[1] = sum of g*x, per channel
-        double[][] sums = channelSums(g, input, n, channels, area);
+        double[][] sums = channelSums(g, input, channels, area);
         double count = (double) n * area;
         float[] gammaValues = gamma.toFloatVector();
         float[] dGamma = new float[channels];
@@ -202,16 +202,10 @@ public final class FastBatchNorm implements BatchNormalizationHelper {
     }
 
     /** Per channel: sums[0] = sum of a, sums[1] = sum of a*a (b null) or of a*b. */
-    private static double[][] channelSums(INDArray a, INDArray b, int n, int channels, int area) {
-        double[] rowSums = new double[n * channels];
-        double[] rowProducts = new double[n * channels];
-        PlainFloatArrays.rowSums(a, b, area, rowSums, rowProducts);
+    private static double[][] channelSums(INDArray a, INDArray b, int channels, int area) {
         double[] first = new double[channels];
         double[] second = new double[channels];
-        for (int row = 0; row < rowSums.length; row++) {
-            first[row % channels] += rowSums[row];
-            second[row % channels] += rowProducts[row];
-        }
+        PlainFloatArrays.channelSums(a, b, channels, area, first, second);
         return new double[][]{first, second};
     }
 

@@ -97,6 +97,51 @@ public final class PlainFloatArrays {
     }
 
     /**
+     * Per channel c of plain arrays a and b whose rows of {@code rowLength} values cycle through {@code channels}
+     * channels (NCHW feature maps: row n*channels + c): sums[c] = sum of a over the channel's rows, products[c] =
+     * sum of a*b, or of a*a when b is null. Each channel's rows are added element by element into one float row,
+     * a loop HotSpot vectorises (no sum carried from one element to the next), which is then added up once in
+     * double; adding up each row on its own is a chain of scalar additions (docs/performance.md).
+     */
+    public static void channelSums(INDArray a, INDArray b, int channels, int rowLength, double[] sums,
+                                   double[] products) {
+        FloatBuffer av = a.data().asNioFloat();
+        FloatBuffer bv = b == null ? null : b.data().asNioFloat();
+        int rows = (int) (a.length() / rowLength);
+        int chunk = Math.min(CHUNK, rowLength);
+        float[] ac = new float[chunk];
+        float[] bc = b == null ? ac : new float[chunk];
+        float[] sumRow = new float[chunk];
+        float[] productRow = new float[chunk];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            double product = 0;
+            for (int start = 0; start < rowLength; start += CHUNK) {
+                int length = Math.min(CHUNK, rowLength - start);
+                java.util.Arrays.fill(sumRow, 0f);
+                java.util.Arrays.fill(productRow, 0f);
+                for (int row = c; row < rows; row += channels) {
+                    int at = row * rowLength + start;
+                    av.get(at, ac, 0, length);
+                    if (bv != null) {
+                        bv.get(at, bc, 0, length);
+                    }
+                    for (int i = 0; i < length; i++) {
+                        sumRow[i] += ac[i];
+                        productRow[i] += ac[i] * bc[i];
+                    }
+                }
+                for (int i = 0; i < length; i++) {
+                    sum += sumRow[i];
+                    product += productRow[i];
+                }
+            }
+            sums[c] = sum;
+            products[c] = product;
+        }
+    }
+
+    /**
      * out = x*onX[c] + g*onG[c] + constant[c] element by element (without the g term when g is null), where
      * c = row % onX.length is the channel of the row; out may be x or g.
      */

@@ -2,6 +2,7 @@ package dev.prune.net;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,6 +60,37 @@ class PlainFloatArraysTest {
             assertEquals(sum, sums[row], tolerance, "sum of row " + row);
             assertEquals(product, products[row], tolerance, "sum of products of row " + row);
             assertEquals(square, squares[row], tolerance, "sum of squares of row " + row);
+        }
+    }
+
+    // rows within one chunk, of whole chunks, and ending in a partial chunk; batches of one and several
+    @ParameterizedTest
+    @CsvSource({"1, 5", "49, 1", "49, 7", "2048, 3", "5003, 2"})
+    void channelSumsAddUpEachChannelsRowsOverTheBatch(int rowLength, int examples) {
+        int channels = 3;
+        INDArray a = Nd4j.rand(DataType.FLOAT, examples, channels, rowLength).subi(0.3);
+        INDArray b = Nd4j.rand(DataType.FLOAT, examples, channels, rowLength).subi(0.6);
+        double[] sums = new double[channels];
+        double[] products = new double[channels];
+        double[] squares = new double[channels];
+        PlainFloatArrays.channelSums(a, b, channels, rowLength, sums, products);
+        PlainFloatArrays.channelSums(a, null, channels, rowLength, new double[channels], squares);
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            double product = 0;
+            double square = 0;
+            for (int n = 0; n < examples; n++) {
+                for (int i = 0; i < rowLength; i++) {
+                    double x = a.getFloat(n, c, i);
+                    sum += x;
+                    product += x * b.getFloat(n, c, i);
+                    square += x * x;
+                }
+            }
+            double tolerance = 1e-5 * rowLength * examples;
+            assertEquals(sum, sums[c], tolerance, "sum of channel " + c);
+            assertEquals(product, products[c], tolerance, "sum of products of channel " + c);
+            assertEquals(square, squares[c], tolerance, "sum of squares of channel " + c);
         }
     }
 
