@@ -7,7 +7,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Median inference latency at a batch size, on a runtime, after warm-up, on a fixed random input. */
+/**
+ * Median inference latency at a batch size, on a runtime, after warm-up, on a fixed random input; each run answers
+ * into the same array ({@link Forward#output(INDArray, INDArray)}), as a serving loop does.
+ */
 public final class LatencyMeter {
     private static final int WARMUP_WINDOW = 25;
     private static final double STILL_IMPROVING = 0.97;
@@ -21,10 +24,11 @@ public final class LatencyMeter {
                                       double warmupSeconds, int runs) {
         INDArray input = input(model, batchSize);
         try (Forward forward = runtime.open(model, batchSize)) {
-            warmUp(warmup, warmupSeconds, () -> forward.output(input));
+            INDArray answer = forward.output(input); // the array every timed run answers into
+            warmUp(warmup, warmupSeconds, () -> forward.output(input, answer));
             double[] millis = new double[runs];
             for (int i = 0; i < runs; i++) {
-                millis[i] = millis(forward, input);
+                millis[i] = millis(forward, input, answer);
             }
             return Medians.of(millis);
         }
@@ -45,16 +49,18 @@ public final class LatencyMeter {
         INDArray input = input(base, batchSize);
         try (Forward baseForward = runtime.open(base, batchSize);
              Forward smallerForward = runtime.open(smaller, batchSize)) {
+            INDArray baseAnswer = baseForward.output(input);
+            INDArray smallerAnswer = smallerForward.output(input);
             warmUp(warmup, warmupSeconds, () -> {
-                baseForward.output(input);
-                smallerForward.output(input);
+                baseForward.output(input, baseAnswer);
+                smallerForward.output(input, smallerAnswer);
             });
             double[] baseMillis = new double[pairs];
             double[] smallerMillis = new double[pairs];
             double[] ratios = new double[pairs];
             for (int i = 0; i < pairs; i++) {
-                baseMillis[i] = millis(baseForward, input);
-                smallerMillis[i] = millis(smallerForward, input);
+                baseMillis[i] = millis(baseForward, input, baseAnswer);
+                smallerMillis[i] = millis(smallerForward, input, smallerAnswer);
                 ratios[i] = baseMillis[i] / smallerMillis[i];
             }
             return new Speedup(Medians.of(baseMillis), Medians.of(smallerMillis), Medians.of(ratios));
@@ -100,9 +106,9 @@ public final class LatencyMeter {
         return Nd4j.rand(DataType.FLOAT, model.input().batchShape(batchSize));
     }
 
-    private static double millis(Forward forward, INDArray input) {
+    private static double millis(Forward forward, INDArray input, INDArray answer) {
         long start = System.nanoTime();
-        forward.output(input);
+        forward.output(input, answer);
         return (System.nanoTime() - start) / 1e6;
     }
 }

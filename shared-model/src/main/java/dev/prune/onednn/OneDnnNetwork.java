@@ -35,6 +35,14 @@ public final class OneDnnNetwork implements Forward {
     /** Runs the network; the answer is a new array, the caller's to keep. */
     @Override
     public INDArray output(INDArray features) {
+        INDArray answer = Nd4j.createUninitializedDetached(DataType.FLOAT, resultShape);
+        output(features, answer);
+        return answer;
+    }
+
+    /** Runs the network and writes the answer straight into {@code into} (plain float, the answer's shape). */
+    @Override
+    public void output(INDArray features, INDArray into) {
         if (closed) {
             throw new IllegalStateException("this compiled network was closed: compile the model again");
         }
@@ -42,14 +50,19 @@ public final class OneDnnNetwork implements Forward {
             throw new IllegalArgumentException("this network was compiled for input shape " + Arrays.toString(inputShape)
                     + ", got " + Arrays.toString(features.shape()) + ": compile one for that batch size");
         }
+        if (!Arrays.equals(into.shape(), resultShape) || !PlainFloatArrays.isPlain(into)) {
+            String shape = Arrays.toString(resultShape);
+            throw new IllegalArgumentException("the answer goes into a float c-order array of shape " + shape + ", got "
+                    + into.dataType() + " " + Arrays.toString(into.shape()) + " " + into.ordering()
+                    + " order: create one with Nd4j.create(DataType.FLOAT, " + shape.substring(1, shape.length() - 1) + ")");
+        }
         INDArray plain = PlainFloatArrays.plain(features);
-        INDArray answer = Nd4j.createUninitializedDetached(DataType.FLOAT, resultShape);
         OneDnnSession.setHandle(input, plain, "input");
-        OneDnnSession.setHandle(result, answer, "result");
+        OneDnnSession.setHandle(result, into, "result");
         session.run(steps);
         session.await();
         Reference.reachabilityFence(plain); // oneDNN read its buffer: it must not be collected before the wait
-        return answer;
+        Reference.reachabilityFence(into);
     }
 
     /** Number of oneDNN primitives a run executes (reorders included). */

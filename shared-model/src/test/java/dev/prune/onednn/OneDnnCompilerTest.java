@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
@@ -104,6 +105,14 @@ class OneDnnCompilerTest {
         var compiled = OneDnnCompiler.compile(model, 2);
         var error = assertThrows(IllegalArgumentException.class, () -> compiled.output(TinyNets.randomInput(model, 3, 1)));
         assertTrue(error.getMessage().contains("compile one for that batch size"), error.getMessage());
+        INDArray x = TinyNets.randomInput(model, 2, 1);
+        INDArray answer = compiled.output(x);
+        var wrongShape = assertThrows(IllegalArgumentException.class,
+                () -> compiled.output(x, Nd4j.create(DataType.FLOAT, 3, answer.size(1))));
+        assertTrue(wrongShape.getMessage().contains("create one with Nd4j.create(DataType.FLOAT, 2, " + answer.size(1) + ")"),
+                wrongShape.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> compiled.output(x, Nd4j.create(DataType.FLOAT, answer.shape(), 'f')),
+                "an f-order array");
         compiled.close();
         assertThrows(IllegalStateException.class, () -> compiled.output(TinyNets.randomInput(model, 2, 1)));
     }
@@ -126,6 +135,9 @@ class OneDnnCompilerTest {
                 INDArray expected = dl4j.output(x, false);
                 INDArray actual = compiled.output(x);
                 assertArrayEquals(expected.shape(), actual.shape());
+                INDArray into = Nd4j.create(DataType.FLOAT, actual.shape());
+                compiled.output(x, into);
+                assertEquals(actual, into, "answered into the caller's array");
                 assertEquals(1.0, actual.getRow(0).sumNumber().doubleValue(), 1e-5, "softmax rows sum to 1");
                 expectedAnswers.add(expected);
                 answers.add(actual);
