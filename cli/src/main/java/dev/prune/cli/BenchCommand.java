@@ -46,6 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "With --throughput: measure this many times, alternating with PyTorch, and report medians"
             + " (default: 5 with --pytorch, else 1)")
     Integer rounds;
+    @Option(names = "--warmup-seconds", description = "With --throughput: train and rank both networks this long"
+            + " before the first round, so that the JVM's code is compiled (default: 30, 5 with --quick)")
+    Double warmupSeconds;
     @Option(names = "--oracle", description = "Also compute each criterion's Spearman correlation against the brute-force oracle")
     boolean oracle;
     @Option(names = "--data-dir", description = "Folder with the Fashion-MNIST IDX files (default: $FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)")
@@ -90,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new PruningException("--rounds " + rounds + ": give a count of 1 or more, with --throughput");
         }
         var widths = new WidthRule(1, roundTo);
+        if (warmupSeconds != null && (!throughput || warmupSeconds < 0)) {
+            throw new PruningException("--warmup-seconds " + warmupSeconds + ": give 0 or more seconds, with --throughput");
+        }
         if (pytorch && !throughput) {
             throw new PruningException("--pytorch compares throughput figures: use it with --throughput");
         }
@@ -105,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (throughput) {
             return new ThroughputCommand(train, batchSize, seed, batchNorm, widths, outDir, quick,
-                    pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory(), throughputRounds()).run();
+                    pytorch ? PytorchReference.find(ProjectPaths.home()) : null, mnist.directory(), throughputRounds(),
+                    warmupSeconds != null ? warmupSeconds : quick ? 5 : 30).run();
         }
         System.out.printf("bench (%s): vgg-small%s on Fashion-MNIST, %d train / %d test images, seed %d%n",
                 quick ? "quick" : "full", batchNorm ? " with BatchNorm" : "", train.size(), test.size(), seed);

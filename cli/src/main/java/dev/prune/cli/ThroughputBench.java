@@ -12,6 +12,7 @@ import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.surgery.BatchNormFolding;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Steady-state speed of one network: training and ranking images/s, latency, peak memory. */
@@ -75,6 +76,23 @@ final class ThroughputBench {
                 latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB1()).speedup());
         out.put(prefix + "speedup_b64", LatencyMeter.pairedSpeedup(base, pruned, runtime, 64,
                 latency.latencyWarmupB64(), latency.latencyWarmupSeconds(), 4 * latency.latencyRunsB64()).speedup());
+    }
+
+    /**
+     * Training and ranking passes of each network in turn for about {@code seconds}, before the first measurement:
+     * a JVM's first round ran about 25 % slower than its later ones, base and pruned alike (HotSpot still compiling
+     * DL4J's and this project's Java code, on the cores the measurement needs; docs/performance.md). PyTorch's side
+     * runs no Java and keeps its few warm-up steps.
+     */
+    void warmUp(List<ConvNet> models, double seconds) {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < until) {
+            for (ConvNet model : models) {
+                trainImagesPerSecond(model, false);
+                rankImagesPerSecond(model);
+                Nd4jRuntime.releaseGarbage();
+            }
+        }
     }
 
     /**

@@ -38,10 +38,11 @@ final class ThroughputCommand {
     private final PytorchReference pytorch;
     private final Path dataDir;
     private final int rounds;
+    private final double warmupSeconds;
 
     /** @param pytorch when not null, the same figures are measured in PyTorch afterwards and given as ratios */
     ThroughputCommand(LabeledImages train, int batchSize, long seed, boolean batchNorm, WidthRule widths, Path outDir, boolean quick,
-                      PytorchReference pytorch, Path dataDir, int rounds) {
+                      PytorchReference pytorch, Path dataDir, int rounds, double warmupSeconds) {
         this.train = train;
         this.batchSize = batchSize;
         this.seed = seed;
@@ -52,6 +53,7 @@ final class ThroughputCommand {
         this.pytorch = pytorch;
         this.dataDir = dataDir;
         this.rounds = rounds;
+        this.warmupSeconds = warmupSeconds;
     }
 
     int run() throws Exception {
@@ -66,6 +68,10 @@ final class ThroughputCommand {
         System.out.printf("pruned: %d filters removed (asked %d), round_to %d, widths %s -> %s%n", plan.totalFilters(), half,
                 widths.roundTo(), filters(base), filters(pruned));
 
+        if (warmupSeconds > 0) {
+            System.out.printf("warming up the JVM: %.0f s of training and ranking%n", warmupSeconds);
+            bench.warmUp(List.of(base, pruned), warmupSeconds);
+        }
         List<Map<String, Object>> ours = new ArrayList<>();
         List<Map<String, Object>> theirs = new ArrayList<>();
         List<Map<String, Object>> oursOverTheirs = new ArrayList<>();
@@ -105,6 +111,7 @@ final class ThroughputCommand {
         report.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         report.put("nd4j_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "default"));
         report.put("rounds", rounds);
+        report.put("jvm_warmup_s", warmupSeconds);
         report.put("pruned", prunedReport);
         if (pytorch != null) {
             report.put("pytorch", RoundMedians.of(theirs));
