@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Arrays laid out plainly (float, c order, default strides from the buffer's start: what DL4J's conv layers produce),
@@ -118,8 +119,8 @@ public final class PlainFloatArrays {
             double product = 0;
             for (int start = 0; start < rowLength; start += CHUNK) {
                 int length = Math.min(CHUNK, rowLength - start);
-                java.util.Arrays.fill(sumRow, 0f);
-                java.util.Arrays.fill(productRow, 0f);
+                Arrays.fill(sumRow, 0f);
+                Arrays.fill(productRow, 0f);
                 for (int row = c; row < rows; row += channels) {
                     int at = row * rowLength + start;
                     av.get(at, ac, 0, length);
