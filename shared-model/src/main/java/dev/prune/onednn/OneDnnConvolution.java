@@ -28,7 +28,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  */
 public final class OneDnnConvolution implements AutoCloseable {
     private final OneDnnSession session = new OneDnnSession();
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final long[] inputShape;
     private final long[] weightShape;
@@ -149,7 +148,7 @@ public final class OneDnnConvolution implements AutoCloseable {
             session.close();
             throw e;
         }
-        cleanable = CLEANER.register(this, session::close); // a layer helper is never closed: freed with it
+        cleanable = session.closeWhenUnreachable(this);
     }
 
     /**

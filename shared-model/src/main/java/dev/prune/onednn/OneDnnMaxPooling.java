@@ -20,7 +20,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * their primitives and reorder the feature map on every call (docs/performance.md).
  */
 public final class OneDnnMaxPooling implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final OneDnnSession session = new OneDnnSession();
     private final long[] inputShape;
@@ -62,7 +61,7 @@ public final class OneDnnMaxPooling implements AutoCloseable {
             session.close();
             throw e;
         }
-        cleanable = CLEANER.register(this, session::close); // held by a layer, which DL4J never closes
+        cleanable = session.closeWhenUnreachable(this);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.List;
 
-
 /** A network compiled by {@link OneDnnCompiler}: answers batches of the size it was compiled for. */
 public final class OneDnnNetwork implements Forward {
     private final OneDnnSession session;

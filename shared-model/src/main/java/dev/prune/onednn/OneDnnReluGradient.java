@@ -19,7 +19,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * BatchNorm spent 8 % of a pruned vgg-small training step there (docs/performance.md).
  */
 public final class OneDnnReluGradient implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final int[] PLAIN_FORMATS = {dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
 
     private final OneDnnSession session = new OneDnnSession();
@@ -56,7 +55,7 @@ public final class OneDnnReluGradient implements AutoCloseable {
             session.close();
             throw e;
         }
-        cleanable = CLEANER.register(this, session::close); // held by a layer, which DL4J never closes
+        cleanable = session.closeWhenUnreachable(this);
     }
 
     public boolean fits(long[] shape) {

@@ -15,6 +15,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -36,6 +37,9 @@ final class OneDnnSession implements AutoCloseable {
     /** An element-wise function appended to a conv or inner product (post-op), or run on its own. */
     record Eltwise(int algorithm, float alpha, float beta) {
     }
+
+    /** One thread for every session that {@link #closeWhenUnreachable} hands to it. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Deque<Runnable> releases = new ArrayDeque<>();
     private final dnnl_engine engine = new dnnl_engine();
@@ -193,6 +197,14 @@ final class OneDnnSession implements AutoCloseable {
     <P extends Pointer> P track(P pointer) {
         releases.push(pointer::close);
         return pointer;
+    }
+
+    /**
+     * Closes this session once {@code owner} is unreachable, unless the returned handle closes it first: for owners
+     * held by DL4J layers and helpers, which DL4J never closes.
+     */
+    Cleaner.Cleanable closeWhenUnreachable(Object owner) {
+        return CLEANER.register(owner, this::close);
     }
 
     @Override
