@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             spearman = new CriteriaComparison(progress).againstOracle(base.model(), train, scale.oracleImages(), batchSize);
         }
 
-        var settings = new LoopSettings(iterations, filters, widths.minPerLayer(), widths.roundTo(), scale.rankImages(), batchSize, ranking,
+        var settings = new LoopSettings(iterations, filters, widths, scale.rankImages(), batchSize, ranking,
                 RankSource.parse(rankSource),
                 baseTraining.withEpochs(finetuneEpochs).withMaxImages(scale.fineTuneImages()), measure);
         var result = new PruningLoop(train, test, settings, new LoopListener() {

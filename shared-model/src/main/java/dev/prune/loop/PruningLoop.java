@@ -60,7 +60,7 @@ public final class PruningLoop {
             double rankSeconds = (System.nanoTime() - t0) / 1e9;
 
             listener.stage(it, "surgery", settings.filtersPerIteration() + " filters");
-            PruningPlan plan = FilterSelector.lowest(ranking, settings.filtersPerIteration(), settings.widthRule());
+            PruningPlan plan = FilterSelector.lowest(ranking, settings.filtersPerIteration(), settings.widths());
             long t1 = System.nanoTime();
             ConvNet pruned = FilterSurgeon.prune(model, plan);
             double surgeryMillis = (System.nanoTime() - t1) / 1e6;
