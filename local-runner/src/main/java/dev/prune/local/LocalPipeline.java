@@ -17,9 +17,13 @@ import java.util.Map;
  * The whole pipeline on one machine, no Docker: a real Kafka broker (KRaft) and the four
  * services as separate processes from their packaged jars, sharing one object store and one
  * PostgreSQL. Used by the end-to-end tests and by ./pruning demo.
+ *
+ * <p>The evaluator's REST API wants a key: {@link #apiKey()} is its operator key (from {@link Settings#apiKey()},
+ * random unless given), which a client sends as {@code X-API-Key}.
  */
 public final class LocalPipeline implements AutoCloseable {
-    public static final List<String> SERVICES = List.of("evaluator-service", "ranker-service", "surgeon-service", "trainer-service");
+    public static final String EVALUATOR = "evaluator-service";
+    public static final List<String> SERVICES = List.of(EVALUATOR, "ranker-service", "surgeon-service", "trainer-service");
 
     private final Settings settings;
     private final KafkaBroker broker;
@@ -30,14 +34,48 @@ public final class LocalPipeline implements AutoCloseable {
      * @param workDir        broker data, logs and scratch files go here
      * @param properties     configuration passed to every service (store, datasource, data folders)
      * @param partitions     partitions per topic (more than one, so runs spread)
+     * @param apiKey         the evaluator's operator key (REST calls send it as {@code X-API-Key}); given to the
+     *                       evaluator in its environment ({@value ApiKeys#OPERATOR_KEY_ENV}), not as a -D setting that
+     *                       {@code ps} would show. {@code null} makes a fresh random one ({@link ApiKeys#generate()}).
      */
     public record Settings(Path projectRoot, Path workDir, Map<String, String> properties, int partitions,
-                           List<String> jvmOptions, Duration startTimeout) {
+                           List<String> jvmOptions, Duration startTimeout, String apiKey) {
+        public Settings {
+            if (apiKey == null) {
+                apiKey = ApiKeys.generate();
+            } else if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("the API key is blank");
+            }
+        }
+
+        /** As the full constructor, with a fresh random API key. */
+        public Settings(Path projectRoot, Path workDir, Map<String, String> properties, int partitions,
+                        List<String> jvmOptions, Duration startTimeout) {
+            this(projectRoot, workDir, properties, partitions, jvmOptions, startTimeout, null);
+        }
+
+        /** Four partitions, small service JVMs, three minutes to start, a fresh random API key. */
         public static Settings defaults(Path projectRoot, Path workDir, Map<String, String> properties) {
             return new Settings(projectRoot, workDir, properties, 4,
                     List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                             // hand freed native memory back to the OS (glibc keeps it otherwise; docs/performance.md)
                             "-XX:+IgnoreUnrecognizedVMOptions", "-XX:TrimNativeHeapInterval=10000"), Duration.ofMinutes(3));
+        }
+
+        /** These settings with {@code key} as the evaluator's operator key. */
+        public Settings withApiKey(String key) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("the API key is blank");
+            }
+            return new Settings(projectRoot, workDir, properties, partitions, jvmOptions, startTimeout, key);
+        }
+
+        /** The settings without the key itself, so that a log of them does not carry it. */
+        @Override
+        public String toString() {
+            return "Settings[projectRoot=" + projectRoot + ", workDir=" + workDir + ", properties=" + properties
+                    + ", partitions=" + partitions + ", jvmOptions=" + jvmOptions + ", startTimeout=" + startTimeout
+                    + ", apiKey=(" + apiKey.length() + " characters)]";
         }
     }
 
@@ -71,8 +109,13 @@ public final class LocalPipeline implements AutoCloseable {
         properties.put("pruning.scratch-dir", settings.workDir().resolve("scratch").resolve(name).toString());
         properties.putIfAbsent("org.bytedeco.javacpp.cachedir", settings.projectRoot().resolve(".pruning/javacpp").toString());
         Path jar = settings.projectRoot().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        return new ServiceProcess(name, jar, properties, settings.jvmOptions(),
+        return new ServiceProcess(name, jar, properties, settings.jvmOptions(), environmentOf(name, settings),
                 settings.workDir().resolve("logs").resolve(name + ".log"), port);
+    }
+
+    /** What a service gets in its environment: the evaluator its operator key (secrets never go on a command line). */
+    static Map<String, String> environmentOf(String service, Settings settings) {
+        return service.equals(EVALUATOR) ? Map.of(ApiKeys.OPERATOR_KEY_ENV, settings.apiKey()) : Map.of();
     }
 
     public KafkaBroker broker() {
@@ -96,7 +139,19 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public String evaluatorUrl() {
-        return services.get("evaluator-service").baseUrl();
+        return services.get(EVALUATOR).baseUrl();
+    }
+
+    /**
+     * The evaluator's operator key: send it as {@code X-API-Key} on REST calls to {@link #evaluatorUrl()}. The one in
+     * the settings, or the random one they made; the same across {@link #killAndRestart} of the evaluator.
+     */
+    public String apiKey() {
+        return settings.apiKey();
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     /** Kills a service (SIGKILL) and starts it again on the same port, as after a crash. */

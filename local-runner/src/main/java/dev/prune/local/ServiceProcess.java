@@ -105,13 +105,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " is missing; build it first with ./mvnw -B package -DskipTests");
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-Dquarkus.http.port=" + httpPort);
-        command.add("-jar");
-        command.add(jar.toString());
+        List<String> command = command();
         try {
             if (logFile.getParent() != null) {
                 Files.createDirectories(logFile.getParent());
@@ -124,6 +118,23 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
         return this;
+    }
+
+    /** The command line the process runs (which {@code ps} shows every user: no secrets here; they go in the environment). */
+    List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-jar");
+        command.add(jar.toString());
+        return command;
+    }
+
+    /** What is added to the process's environment. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     /** Waits until /q/health/ready answers 200, or fails with the tail of the log. */
