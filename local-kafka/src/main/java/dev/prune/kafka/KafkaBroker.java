@@ -52,7 +52,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * topics and committed offsets.
  *
  * <p>The broker process is stopped by {@link #close()}, by a shutdown hook of this JVM, and, if
- * this JVM dies without running hooks, by the broker itself (see {@link BrokerLauncher}).
+ * this JVM dies without running hooks, by the broker itself, which watches this JVM's process id
+ * (see {@link BrokerLauncher}); its standard input is closed and never read.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -523,6 +524,10 @@ public final class KafkaBroker implements AutoCloseable {
             command.add("-cp");
             command.add(String.join(File.pathSeparator, classpath));
             if (broker) {
+                if (launcher != null) {
+                    // BrokerLauncher stops the broker when this JVM ends (even on SIGKILL)
+                    command.addAll(BrokerLauncher.parentOptions());
+                }
                 command.add(launcher != null ? BrokerLauncher.class.getName() : "kafka.Kafka");
             }
             return command;
@@ -596,10 +601,12 @@ public final class KafkaBroker implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(dev.prune.process.AllCpus.command(command));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        // stdin stays a pipe that is never written: BrokerLauncher stops the broker when it closes
+        // nothing reads stdin (BrokerLauncher watches this JVM by its pid): a pipe closed at once
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         try {
-            return pb.start();
+            Process process = pb.start();
+            process.getOutputStream().close();
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }

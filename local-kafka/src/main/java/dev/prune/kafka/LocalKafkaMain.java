@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </pre>
  *
  * Prints {@code KAFKA_READY 127.0.0.1:PORT} on standard output (one line, flushed) once the
- * broker answers; everything else goes to standard error. SIGTERM / Ctrl-C stop the broker
- * cleanly; if this process is killed outright the broker stops by itself. Exits with 1 when the
- * broker cannot start or dies, 2 on bad arguments.
+ * broker answers; everything else goes to standard error. Standard input is not read, so a
+ * supervisor may start it with stdin closed or from /dev/null. SIGTERM / Ctrl-C stop the broker
+ * cleanly; if this process is killed outright the broker stops by itself (it watches this
+ * process's pid, see {@link BrokerLauncher}). Exits with 1 when the broker cannot start or dies,
+ * 2 on bad arguments.
  */
 public final class LocalKafkaMain {
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -132,7 +133,10 @@ class KafkaBrokerTest {
         assertTrue(message.contains("num.io.threads"), message);
     }
 
-    /** The command-line main prints KAFKA_READY, and its broker does not outlive it even on SIGKILL. */
+    /**
+     * The command-line main, started as a supervisor would (standard input from /dev/null), prints
+     * KAFKA_READY and serves; its broker watches it by pid and does not outlive it even on SIGKILL.
+     */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void mainPrintsReadyAndItsBrokerDiesWithIt(@TempDir Path dir) throws Exception {
@@ -140,7 +144,8 @@ class KafkaBrokerTest {
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx64m",
                 "-D" + KafkaLibs.LIBS_PROPERTY + "=" + KafkaLibs.locate().folder(),
                 "-cp", System.getProperty("java.class.path"), LocalKafkaMain.class.getName(),
-                "--data", dir.resolve("kafka").toString(), "--port", "0", "--topic", "evaluate-model:2");
+                "--data", dir.resolve("kafka").toString(), "--port", "0", "--topic", TOPIC + ":2");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectError(dir.resolve("main.err").toFile());
         Process main = pb.start();
         try {
@@ -148,23 +153,102 @@ class KafkaBrokerTest {
             String line = ready.get(90, TimeUnit.SECONDS);
             assertTrue(line != null && line.matches("KAFKA_READY 127\\.0\\.0\\.1:\\d+"),
                     "stdout: " + line + "; stderr: " + Files.readString(dir.resolve("main.err")));
+            String bootstrap = line.substring("KAFKA_READY ".length());
             List<ProcessHandle> brokers = main.toHandle().children().collect(Collectors.toList());
             assertEquals(1, brokers.size(), "one broker JVM under the main");
             ProcessHandle broker = brokers.get(0);
+            String brokerCommand = broker.info().commandLine().orElse("");
+            assertTrue(brokerCommand.isEmpty()
+                            || brokerCommand.contains("-D" + BrokerLauncher.PARENT_PID_PROPERTY + "=" + main.pid()),
+                    "the broker is told its parent's pid: " + brokerCommand);
+
+            send(bootstrap, "run-1", "stdin-closed");
+            assertEquals(List.of("stdin-closed"), readWithGroup(bootstrap, "ranker", 1));
+            assertTrue(main.isAlive() && broker.isAlive(), "main and broker keep running with stdin closed");
 
             main.destroyForcibly(); // SIGKILL: no shutdown hook runs in the main
             main.waitFor(10, TimeUnit.SECONDS);
-            Instant deadline = Instant.now().plusSeconds(45);
-            while (broker.isAlive() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
+            awaitEnd(broker, Duration.ofSeconds(45));
             assertFalse(broker.isAlive(), "the broker outlived its killed parent");
             String log = Files.readString(dir.resolve("kafka").resolve(KafkaBroker.LOG_FILE));
-            assertTrue(log.contains("parent process is gone"), "watchdog line in broker.log");
+            assertTrue(log.contains("parent process " + main.pid() + " is gone"), "watchdog line in broker.log");
         } finally {
             main.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             main.destroyForcibly();
         }
+    }
+
+    /**
+     * A supervisor restarts the broker JVM by its own command line (BrokerLauncher server.properties), with
+     * no parent pid and standard input from /dev/null: it stays up and serves until SIGTERM, then stops
+     * cleanly and frees its port.
+     */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void brokerRestartedBySupervisorWithStdinClosedRunsUntilSignalled(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("kafka");
+        int port;
+        try (KafkaBroker broker = KafkaBroker.builder(data).start()) {
+            port = broker.port();
+            broker.createTopics(Map.of(TOPIC, 2));
+            send(broker.bootstrapServers(), "run-1", "before-restart");
+        }
+        String bootstrap = "127.0.0.1:" + port;
+
+        List<String> classpath = KafkaLibs.locate().jars().stream().map(Path::toString).collect(Collectors.toList());
+        classpath.add(Path.of(BrokerLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=" + data.resolve("log4j2.properties").toUri(),
+                "-cp", String.join(File.pathSeparator, classpath), BrokerLauncher.class.getName(),
+                data.resolve("server.properties").toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectErrorStream(true);
+        Path log = dir.resolve("supervised.log");
+        pb.redirectOutput(log.toFile());
+        Process supervised = pb.start();
+        try {
+            awaitPort(supervised, port, Duration.ofSeconds(90), log);
+            assertEquals(List.of("before-restart"), readWithGroup(bootstrap, "ranker", 1));
+            send(bootstrap, "run-1", "after-restart");
+            assertEquals(List.of("after-restart"), readWithGroup(bootstrap, "ranker", 1));
+            // the stdin watchdog used to stop it at once; now only a signal does
+            assertFalse(supervised.waitFor(3, TimeUnit.SECONDS), "the broker exited by itself: " + Files.readString(log));
+            assertFalse(Files.readString(log).contains("parent process"), "no parent watchdog without a parent pid");
+
+            supervised.destroy(); // SIGTERM: Kafka's clean shutdown
+            assertTrue(supervised.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the broker");
+            String text = Files.readString(log);
+            assertTrue(text.contains("[BrokerServer id=1] shut down completed"),
+                    "clean shutdown in the log:\n" + KafkaBroker.tail(log, 0));
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            }
+        } finally {
+            supervised.destroyForcibly();
+        }
+    }
+
+    /** A broker whose parent is gone before it starts does not start at all (and so is never orphaned). */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void brokerWhoseParentIsGoneAlreadyExits(@TempDir Path dir) throws Exception {
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        List<String> classpath = KafkaLibs.locate().jars().stream().map(Path::toString).collect(Collectors.toList());
+        classpath.add(Path.of(BrokerLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-D" + BrokerLauncher.PARENT_PID_PROPERTY + "=" + gone.pid(),
+                "-cp", String.join(File.pathSeparator, classpath), BrokerLauncher.class.getName(),
+                dir.resolve("server.properties").toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve("out.log").toFile());
+        Process broker = pb.start();
+        assertTrue(broker.waitFor(30, TimeUnit.SECONDS), "exits at once");
+        assertEquals(1, broker.exitValue());
+        assertTrue(Files.readString(dir.resolve("out.log")).contains("is gone already"), Files.readString(dir.resolve("out.log")));
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -176,6 +260,39 @@ class KafkaBrokerTest {
             return reader.readLine();
         } catch (IOException e) {
             return "(" + e + ")";
+        }
+    }
+
+    private static void awaitEnd(ProcessHandle process, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (process.isAlive() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until a broker started by hand answers on the port (an admin client sees its node). */
+    private static void awaitPort(Process process, int port, Duration timeout, Path log) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", "127.0.0.1:" + port);
+        p.put("default.api.timeout.ms", 5000);
+        p.put("request.timeout.ms", 5000);
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                if (!process.isAlive()) {
+                    fail("the broker exited with " + process.exitValue() + ":\n" + KafkaBroker.tail(log, 0));
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    fail("the broker did not answer on port " + port + ":\n" + KafkaBroker.tail(log, 0));
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    Thread.sleep(200);
+                }
+            }
         }
     }
 
@@ -206,8 +323,12 @@ class KafkaBrokerTest {
     }
 
     private static void send(KafkaBroker broker, String key, String value) throws Exception {
+        send(broker.bootstrapServers(), key, value);
+    }
+
+    private static void send(String bootstrap, String key, String value) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -217,8 +338,12 @@ class KafkaBrokerTest {
     }
 
     private static Properties consumerProperties(KafkaBroker broker) {
+        return consumerProperties(broker.bootstrapServers());
+    }
+
+    private static Properties consumerProperties(String bootstrap) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -228,7 +353,11 @@ class KafkaBrokerTest {
 
     /** Reads {@code count} records as consumer group {@code group} and commits them. */
     private static List<String> readWithGroup(KafkaBroker broker, String group, int count) {
-        Properties p = consumerProperties(broker);
+        return readWithGroup(broker.bootstrapServers(), group, count);
+    }
+
+    private static List<String> readWithGroup(String bootstrap, String group, int count) {
+        Properties p = consumerProperties(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(TOPIC));
