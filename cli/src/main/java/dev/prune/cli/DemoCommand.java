@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             }));
             progress.line("broker " + pipeline.broker().bootstrapServers() + ", evaluator " + pipeline.evaluatorUrl());
             pipeline.logFiles().forEach(f -> progress.line("  log: " + f));
-            var client = new RunsClient(pipeline.evaluatorUrl());
+            var client = new RunsClient(pipeline.evaluatorUrl(), ApiCredentials.key(pipeline.apiKey(), "the demo"));
             ObjectNode body = new ObjectMapper().createObjectNode();
             body.put("run_id", runId);
             body.put("base_checkpoint", baseKey.prefix());

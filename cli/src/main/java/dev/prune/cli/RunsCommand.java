@@ -2,19 +2,19 @@ package dev.prune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
 /** ./pruning runs: the runs in the ledger, newest first. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List the runs in the ledger.")
 final class RunsCommand implements Callable<Integer> {
-    @Option(names = "--url", description = "Evaluator URL (default: $PRUNING_URL or http://127.0.0.1:8080)")
-    String url;
+    @Mixin
+    EvaluatorOptions evaluator;
 
     @Override
     public Integer call() {
-        JsonNode runs = new RunsClient(url != null ? url : RunsClient.defaultUrl()).runs();
+        JsonNode runs = evaluator.client().runs();
         System.out.printf("%-32s %-10s %5s  %s%n", "run", "status", "iters", "result");
         for (JsonNode run : runs) {
             String result = run.hasNonNull("failure_reason") ? run.get("failure_reason").asText()

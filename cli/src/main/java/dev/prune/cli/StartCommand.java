@@ -3,6 +3,7 @@ package dev.prune.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -16,8 +17,8 @@ final class StartCommand implements Callable<Integer> {
     String base;
     @Option(names = "--run-id", description = "Run id (default: chosen by the evaluator)")
     String runId;
-    @Option(names = "--url", description = "Evaluator URL (default: $PRUNING_URL or http://127.0.0.1:8080)")
-    String url;
+    @Mixin
+    EvaluatorOptions evaluator;
     @Option(names = "--filters", description = "Filters removed per iteration")
     Integer filters;
     @Option(names = "--round-to", description = "Cut each layer to a multiple of this many filters (8 or 16: the CPU's vector width; default: 1, any width)")
@@ -46,7 +47,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var client = new RunsClient(url != null ? url : RunsClient.defaultUrl());
+        var client = evaluator.client();
         ObjectNode body = new ObjectMapper().createObjectNode();
         if (runId != null) {
             body.put("run_id", runId);

@@ -2,7 +2,7 @@ package dev.prune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
@@ -12,12 +12,12 @@ import java.util.concurrent.Callable;
 final class StatusCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Run id")
     String runId;
-    @Option(names = "--url", description = "Evaluator URL (default: $PRUNING_URL or http://127.0.0.1:8080)")
-    String url;
+    @Mixin
+    EvaluatorOptions evaluator;
 
     @Override
     public Integer call() {
-        JsonNode run = new RunsClient(url != null ? url : RunsClient.defaultUrl()).run(runId);
+        JsonNode run = evaluator.client().run(runId);
         System.out.printf("run %s: %s%n", run.path("run_id").asText(), run.path("status").asText());
         System.out.println("base: " + run.path("base_checkpoint").asText());
         if (run.hasNonNull("final_checkpoint")) {
