@@ -71,6 +71,11 @@ final class RunsClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /** DELETE /runs/{id}: the run, now CANCELLED; 404 (unknown run) and 409 (already ended) throw {@link EvaluatorException}. */
+    JsonNode cancel(String runId) {
+        return send(request("/runs/" + segment(runId)).DELETE());
+    }
+
     private HttpRequest.Builder request(String path) {
         return credentials.addTo(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json"));
     }
