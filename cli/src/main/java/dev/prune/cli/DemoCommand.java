@@ -14,6 +14,7 @@ import dev.prune.store.FolderCheckpointStore;
 import dev.prune.train.BaseModelCache;
 import dev.prune.train.TrainingSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -49,12 +50,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch-norm", description = "Base vgg-small with BatchNorm after each conv (as most networks users "
             + "bring have); the evaluator times its inference form, BatchNorm folded into the convs")
     boolean batchNorm;
+    @Mixin
+    FollowOptions follow;
 
     private final ProgressLine progress = new ProgressLine(System.out);
 
     @Override
     public Integer call() throws Exception {
         Nd4jRuntime.configure();
+        follow.stallTimeout(); // a bad PRUNING_STALL_TIMEOUT fails now, not after training the base
         Path work = ProjectPaths.workDir();
         var train = new FashionMnist().train();
         int pgPort = Integer.getInteger("pruning.postgres.port", 5432);
@@ -109,7 +113,13 @@ final class DemoCommand implements Callable<Integer> {
                 return pids;
             });
             try {
-                run = new RunFollower(client, progress, n -> progress.line(memory.snapshot(n))).follow(runId, Duration.ofSeconds(2));
+                run = new RunFollower(client, progress, n -> progress.line(memory.snapshot(n)), follow.stallTimeout(),
+                        RunFollower.Ticker.SYSTEM).follow(runId, Duration.ofSeconds(2));
+            } catch (RunFollower.RunStalledException e) {
+                // the demo's pipeline goes away with it: no point in advising status or cancel
+                throw new dev.prune.error.PruningException(e.summary() + " The demo stops the services and the broker now; "
+                        + "their logs stay in " + work.resolve("demo/logs") + ". Wait longer with "
+                        + RunFollower.STALL_ADVICE, e);
             } catch (dev.prune.error.PruningException e) {
                 if (stopping.get()) {
                     return 130; // Ctrl-C: the hook is stopping everything; the evaluator going away is expected
@@ -126,8 +136,7 @@ final class DemoCommand implements Callable<Integer> {
                     + (memoryUse.troughGrowthMbPerIteration().isEmpty() ? ""
                     : "; of the troughs (lowest of every " + MemoryLog.TROUGH_WINDOW + " iterations) "
                     + memoryUse.troughGrowthMbPerIteration())));
-            progress.line("run " + runId + " " + run.path("status").asText() + ": "
-                    + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
+            progress.line("run " + runId + " " + RunFollower.outcome(run));
             stopping.set(true);
             progress.line("stopping the services and the broker");
             pipeline.close();

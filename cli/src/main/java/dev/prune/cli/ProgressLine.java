@@ -30,6 +30,14 @@ final class ProgressLine {
         out.println(text);
     }
 
+    /** Clears the progress line on a terminal (so that what is printed next starts on a clean line). */
+    synchronized void end() {
+        if (terminal) {
+            out.print("\r\033[K");
+            out.flush();
+        }
+    }
+
     static String bar(double fraction, int width) {
         int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
         return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";

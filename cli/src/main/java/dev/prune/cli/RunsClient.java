@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The evaluator's REST API (the run ledger), as the CLI uses it; every request carries the {@link ApiCredentials}. */
-final class RunsClient {
+final class RunsClient implements RunFollower.RunSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Most characters of an answer that is not JSON quoted in an error message. */
     private static final int QUOTED_BODY_CHARS = 300;
@@ -61,7 +61,8 @@ final class RunsClient {
         return send(request("/runs").GET());
     }
 
-    JsonNode run(String runId) {
+    @Override
+    public JsonNode run(String runId) {
         return send(request("/runs/" + segment(runId)).GET());
     }
 

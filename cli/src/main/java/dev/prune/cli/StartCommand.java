@@ -19,6 +19,8 @@ final class StartCommand implements Callable<Integer> {
     String runId;
     @Mixin
     EvaluatorOptions evaluator;
+    @Mixin
+    FollowOptions follow;
     @Option(names = "--filters", description = "Filters removed per iteration")
     Integer filters;
     @Option(names = "--round-to", description = "Cut each layer to a multiple of this many filters (8 or 16: the CPU's vector width; default: 1, any width)")
@@ -42,12 +44,14 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--rank-source", description = "sample (a ranking pass per iteration) or finetune "
             + "(statistics from the last rank-images of the previous fine-tuning, no extra pass)")
     String rankSource;
-    @Option(names = "--no-follow", description = "Return once the run is accepted")
+    @Option(names = "--no-follow", description = "Return once the run is accepted (else: follow it until it ends; "
+            + "exit 0 when COMPLETED, 1 when FAILED or CANCELLED, 2 when it stalls or on other errors)")
     boolean noFollow;
 
     @Override
     public Integer call() throws Exception {
         var client = evaluator.client();
+        var stallTimeout = noFollow ? null : follow.stallTimeout(); // a bad PRUNING_STALL_TIMEOUT fails before the run starts
         ObjectNode body = new ObjectMapper().createObjectNode();
         if (runId != null) {
             body.put("run_id", runId);
@@ -59,9 +63,9 @@ final class StartCommand implements Callable<Integer> {
         if (noFollow) {
             return 0;
         }
-        var run = new RunFollower(client, new ProgressLine(System.out)).follow(id, Duration.ofSeconds(2));
-        System.out.println("run " + id + " " + run.path("status").asText() + ": "
-                + run.path(run.hasNonNull("failure_reason") ? "failure_reason" : "stop_reason").asText());
+        var run = new RunFollower(client, new ProgressLine(System.out), n -> { }, stallTimeout, RunFollower.Ticker.SYSTEM)
+                .follow(id, Duration.ofSeconds(2));
+        System.out.println("run " + id + " " + RunFollower.outcome(run));
         return run.path("status").asText().equals("COMPLETED") ? 0 : 1;
     }
 
