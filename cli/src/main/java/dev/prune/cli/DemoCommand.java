@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prune.data.FashionMnist;
+import dev.prune.local.ApiKeys;
 import dev.prune.local.LocalPipeline;
 import dev.prune.report.RunReport;
 import dev.prune.net.VggSpec;
@@ -83,12 +84,18 @@ final class DemoCommand implements Callable<Integer> {
         var baseKey = new CheckpointKey(runId, 0, "base");
         store.put(baseKey, base.file(), CheckpointMetadata.builder("demo").architecture("vgg-small").build());
 
+        // a fresh key for this start: the evaluator gets it in its environment, the other commands read the file
+        String apiKey = ApiKeys.generate();
+        Path keyFile = ApiCredentials.defaultKeyFile();
+        ApiKeys.write(keyFile, apiKey);
+        progress.line("the evaluator's API key (operator role) is in " + keyFile
+                + " (owner-only; status, runs, cancel and start read it)");
         progress.line("starting Kafka and the four services (logs in " + work.resolve("demo/logs") + ")");
         var settings = LocalPipeline.Settings.defaults(ProjectPaths.home(), work.resolve("demo"), Map.of(
                 "pruning.store.type", "folder",
                 "pruning.store.folder.root", storeRoot.toString(),
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/test",
-                "quarkus.datasource.username", "postgres"));
+                "quarkus.datasource.username", "postgres")).withApiKey(apiKey);
         try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
             var stopping = new java.util.concurrent.atomic.AtomicBoolean();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
