@@ -15,10 +15,21 @@ import java.util.function.Predicate;
 final class Ledger {
     static final ObjectMapper JSON = new ObjectMapper();
     private final String url;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Ledger(String url) {
+    /** @param apiKey the evaluator's operator key, sent as X-API-Key */
+    Ledger(String url, String apiKey) {
         this.url = url;
+        this.apiKey = apiKey;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(url + path)).header("X-API-Key", apiKey);
+    }
+
+    HttpResponse<String> cancel(String runId) throws Exception {
+        return http.send(request("/runs/" + runId).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A spec small enough for tests: tiny data slices, two iterations at most. */
@@ -40,12 +51,12 @@ final class Ledger {
         body.put("run_id", runId);
         body.put("base_checkpoint", base);
         body.set("spec", spec);
-        return http.send(HttpRequest.newBuilder(URI.create(url + "/runs")).header("Content-Type", "application/json")
+        return http.send(request("/runs").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode run(String runId) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(url + "/runs/" + runId)).build(),
+        var response = http.send(request("/runs/" + runId).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
     }

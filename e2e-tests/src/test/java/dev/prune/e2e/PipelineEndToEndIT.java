@@ -1,6 +1,7 @@
 package dev.prune.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.prune.local.KafkaTestClient;
 import dev.prune.local.LocalPipeline;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointStore;
@@ -46,7 +47,7 @@ class PipelineEndToEndIT {
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
                 "quarkus.datasource.username", "postgres",
                 "evaluator.db.schema", "evaluator_e2e")));
-        ledger = new Ledger(pipeline.evaluatorUrl());
+        ledger = new Ledger(pipeline.evaluatorUrl(), pipeline.apiKey());
         TinyBase.file(work.resolve("models"));
     }
 
@@ -119,6 +120,68 @@ class PipelineEndToEndIT {
         assertEquals(List.of(0, 1, 2), iterations, "no iteration lost or duplicated");
         assertEquals("sample", store.manifest(new CheckpointKey(run, 1, "ranked")).orElseThrow().extra().get("rank_source"));
         assertEquals("finetune", store.manifest(new CheckpointKey(run, 2, "ranked")).orElseThrow().extra().get("rank_source"));
+    }
+
+    @Test
+    @Order(4)
+    void aDuplicateOfEachStagesInputArrivingWhileTheOriginalIsProcessedIsNeverComputedTwice() throws Exception {
+        String run = PREFIX + "-dup";
+        Map<String, Double> computedBefore = computedPerService();
+        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(1)).statusCode());
+        try (var topics = new KafkaTestClient(pipeline.broker().bootstrapServers())) {
+            // each input, sent again the moment it appears: its consumer is working on the original right then
+            for (String topic : List.of("evaluated", "ranks-computed", "filters-pruned", "finetuned")) {
+                var original = topics.await(topic, KafkaTestClient.key(run), 1, Duration.ofMinutes(10), () -> "").get(0);
+                topics.send(topic, run, original.value());
+            }
+        }
+        JsonNode done = ledger.await(run, Ledger::completed, Duration.ofMinutes(15));
+        List<Integer> iterations = new ArrayList<>();
+        done.path("iterations").forEach(i -> iterations.add(i.path("iteration").asInt()));
+        assertEquals(List.of(0, 1), iterations, "each iteration once");
+        Map<String, Double> computed = computedPerService();
+        for (String service : List.of("ranker-service", "surgeon-service", "trainer-service")) {
+            assertEquals(1.0, computed.get(service) - computedBefore.get(service), 0.0,
+                    service + " computed its one output once, the duplicate took it from the store");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRunCancelledMidRunGetsNoMoreOutputWhileAnotherRunGoesOn() throws Exception {
+        String cancelled = PREFIX + "-cancel";
+        String other = PREFIX + "-goes-on";
+        assertEquals(202, ledger.start(cancelled, TinyBase.storeAsBase(store, cancelled, work.resolve("models")),
+                Ledger.tinySpec(3)).statusCode());
+        assertEquals(202, ledger.start(other, TinyBase.storeAsBase(store, other, work.resolve("models")),
+                Ledger.tinySpec(1)).statusCode());
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!store.exists(new CheckpointKey(cancelled, 1, "ranked")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        var answer = ledger.cancel(cancelled);
+        assertEquals(200, answer.statusCode(), answer.body());
+        long cancelledAt = System.currentTimeMillis();
+        assertEquals(2, ledger.await(other, Ledger::completed, Duration.ofMinutes(15)).path("iterations").size());
+        try (var topics = new KafkaTestClient(pipeline.broker().bootstrapServers())) {
+            for (String topic : List.of("evaluated", "ranks-computed", "filters-pruned", "finetuned")) {
+                // what was in flight when the cancel came (its stage had already emitted) is allowed; nothing after
+                long late = topics.read(topic).stream().filter(KafkaTestClient.key(cancelled))
+                        .filter(r -> r.timestamp() > cancelledAt + 2000).count();
+                assertEquals(0, late, "no " + topic + " event for the cancelled run after the cancel");
+            }
+        }
+        JsonNode run = ledger.run(cancelled);
+        assertEquals("CANCELLED", run.path("status").asText(), run.toString());
+        assertTrue(run.path("iterations").size() <= 1, "no iteration evaluated after the cancel: " + run);
+    }
+
+    private static Map<String, Double> computedPerService() {
+        Map<String, Double> computed = new java.util.HashMap<>();
+        for (String service : List.of("ranker-service", "surgeon-service", "trainer-service")) {
+            computed.put(service, pipeline.service(service).metric("pruning_checkpoints_computed_total"));
+        }
+        return computed;
     }
 
     private static List<String> lineage(String checkpoint) {

@@ -69,7 +69,7 @@ class S3PipelineEndToEndIT {
     @Test
     void aRunCompletesWithCheckpointsInS3() throws Exception {
         String run = "e2es3" + Long.toHexString(System.currentTimeMillis());
-        var ledger = new Ledger(pipeline.evaluatorUrl());
+        var ledger = new Ledger(pipeline.evaluatorUrl(), pipeline.apiKey());
         String base = TinyBase.storeAsBase(store, run, work.resolve("models"));
         assertEquals(202, ledger.start(run, base, Ledger.tinySpec(1)).statusCode());
         JsonNode done = ledger.await(run, Ledger::completed, Duration.ofMinutes(15));

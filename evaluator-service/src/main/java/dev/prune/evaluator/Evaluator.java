@@ -15,9 +15,18 @@ import dev.prune.service.StageMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import dev.prune.evaluator.ledger.RunRecords;
+import dev.prune.evaluator.ledger.RunStatus;
+import dev.prune.events.BadEventException;
+import dev.prune.events.EventCodec;
+import dev.prune.pipeline.CheckpointIO;
+import dev.prune.pipeline.StageInputCheck;
+import dev.prune.store.CheckpointKey;
+import dev.prune.store.InvalidCheckpointKeyException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * The evaluator's one job: measure a checkpoint, record it in the ledger, decide, publish evaluated.
@@ -30,61 +39,70 @@ public class Evaluator {
 
     private final EvaluateStage stage;
     private final RunLedger ledger;
+    private final RunRecords records;
+    private final StageInputCheck check;
     private final EvaluatedPublisher publisher;
     private final StageMetrics metrics;
-    private final Map<String, Object> inFlight = new ConcurrentHashMap<>();
 
-    public Evaluator(EvaluateStage stage, RunLedger ledger, EvaluatedPublisher publisher, StageMetrics metrics) {
+    public Evaluator(EvaluateStage stage, RunLedger ledger, RunRecords records, CheckpointIO io, EvaluatedPublisher publisher,
+                     StageMetrics metrics) {
         this.stage = stage;
         this.ledger = ledger;
+        this.records = records;
+        this.check = new StageInputCheck(io);
         this.publisher = publisher;
         this.metrics = metrics;
     }
 
-    /** start-pruning: register the run and evaluate its base network as iteration 0. */
+    /**
+     * start-pruning: register the run and evaluate its base network as iteration 0. (The shared event handling runs
+     * one event per run at a time, so a duplicate waits and then finds the first's answer in the ledger; across
+     * replicas, the ledger's row lock keeps a single answer.)
+     */
     public void start(StartPruning event) {
-        oneAtATime(event.runId(), 0, () -> {
-            Admission admission = ledger.registerStart(event.runId(), event.baseCheckpoint(), event.spec());
-            if (answered(event.runId(), 0, admission)) {
-                return;
-            }
-            LOG.infof("run %s: measuring base checkpoint %s", event.runId(), event.baseCheckpoint());
-            evaluate(event.runId(), 0, event.baseCheckpoint(), event, null, Map.of());
-        });
+        CheckpointKey base = baseKey(event);
+        Admission admission = ledger.registerStart(event.runId(), event.baseCheckpoint(), event.spec());
+        if (answered(event, base, admission)) {
+            return;
+        }
+        records.write(event.runId(), RunStatus.RUNNING, null);
+        LOG.infof("run %s: measuring base checkpoint %s", event.runId(), event.baseCheckpoint());
+        evaluate(event.runId(), 0, event.baseCheckpoint(), event, null, Map.of());
     }
 
     /** finetuned: evaluate the fine-tuned network of an iteration. */
     public void finetuned(Finetuned event) {
-        oneAtATime(event.runId(), event.iteration(), () -> {
-            Admission admission = ledger.admitIteration(event.runId(), event.iteration());
-            if (answered(event.runId(), event.iteration(), admission)) {
-                return;
-            }
-            LOG.infof("run %s: measuring iteration %d, checkpoint %s", event.runId(), event.iteration(), event.checkpoint());
-            evaluate(event.runId(), event.iteration(), event.checkpoint(), event, event.removed(),
-                    event.stageSeconds() == null ? Map.of() : event.stageSeconds());
-        });
+        CheckpointKey tuned = check.ownKey(event, "checkpoint", event.checkpoint(), event.iteration(), Set.of("finetuned"));
+        check.ownKey(event, "parent_checkpoint", event.parentCheckpoint(), event.iteration(), Set.of("pruned"));
+        Admission admission = ledger.admitIteration(event.runId(), event.iteration());
+        if (answered(event, tuned, admission)) {
+            return;
+        }
+        LOG.infof("run %s: measuring iteration %d, checkpoint %s", event.runId(), event.iteration(), event.checkpoint());
+        evaluate(event.runId(), event.iteration(), event.checkpoint(), event, event.removed(),
+                event.stageSeconds() == null ? Map.of() : event.stageSeconds());
     }
 
-    /**
-     * Two deliveries of the same (run, iteration) being handled at once (records are processed out of order
-     * on the worker pool) wait for each other, so the second finds the first's answer in the ledger instead of
-     * measuring again. Across replicas, the ledger's row lock keeps a single answer.
-     */
-    private void oneAtATime(String runId, int iteration, Runnable work) {
-        String key = runId + "/" + iteration;
-        Object lock = inFlight.computeIfAbsent(key, k -> new Object());
+    private static CheckpointKey baseKey(StartPruning event) {
         try {
-            synchronized (lock) {
-                work.run();
-            }
-        } finally {
-            inFlight.remove(key, lock);
+            return CheckpointKey.parse(event.baseCheckpoint());
+        } catch (InvalidCheckpointKeyException e) {
+            throw new BadEventException(event.runId(), "base_checkpoint of run " + event.runId() + ": " + e.getMessage(), e);
         }
     }
 
-    private boolean answered(String runId, int iteration, Admission admission) {
+    /** A replay re-emits only once the input is verified, and re-writes the run's store record in case it was lost. */
+    private boolean answered(PipelineEvent event, CheckpointKey input, Admission admission) {
+        String runId = event.runId();
         if (admission instanceof Admission.Replay replay) {
+            check.verified(event, input);
+            var run = ledger.run(runId);
+            run.ifPresent(records::sync);
+            int iteration = EventCodec.decode(replay.evaluatedEvent(), Evaluated.class).iteration();
+            if (run.isPresent() && (run.get().status == RunStatus.CANCELLED || run.get().status == RunStatus.FAILED)) {
+                LOG.infof("run %s is %s: iteration %d is not published again", runId, run.get().status, iteration);
+                return true;
+            }
             LOG.infof("run %s: iteration %d is already in the ledger; publishing its evaluated event again", runId, iteration);
             publisher.publish(runId, replay.evaluatedEvent());
             return true;
@@ -112,6 +130,11 @@ public class Evaluator {
                     measured.convFlops(), verdict.decision(), verdict.reason());
         }
         if (recorded.publish()) {
+            if (Evaluated.STOP.equals(recorded.event() == null ? null
+                    : recorded.event().decision())) {
+                records.write(runId, RunStatus.COMPLETED, recorded.event().reason());
+                metrics.removeRunGauges(runId);
+            }
             publisher.publish(runId, recorded.evaluatedEvent());
         } else {
             LOG.warnf("run %s has FAILED meanwhile: iteration %d is recorded but not published", runId, iteration);

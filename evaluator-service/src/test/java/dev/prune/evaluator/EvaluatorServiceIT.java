@@ -71,7 +71,7 @@ class EvaluatorServiceIT {
         assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
         assertEquals(4, ((Map<?, ?>) verdict.metrics().get("filters_per_layer")).size(), "vgg-small has 4 conv layers");
 
-        await().atMost(LEDGER).untilAsserted(() -> given().get("/runs/{id}", run).then().statusCode(200)
+        await().atMost(LEDGER).untilAsserted(() -> asOperator().get("/runs/{id}", run).then().statusCode(200)
                 .body("status", equalTo("RUNNING"))
                 .body("base_checkpoint", equalTo(base))
                 .body("spec.max_iterations", equalTo(2))
@@ -83,7 +83,7 @@ class EvaluatorServiceIT {
         assertEquals("RUNNING", TestPipeline.sql("select status from {schema}.runs where id = ?", run));
         assertEquals(1L, TestPipeline.sql("select count(*) from {schema}.iterations where run_id = ? and iteration = 0", run));
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = asOperator().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("pruning_run_accuracy{run=\"" + run + "\"}"), "run gauges for " + run);
         assertTrue(metrics.contains("pruning_run_filters{layer=\"conv1\",run=\"" + run + "\"}"), "filters per layer of " + run);
         assertTrue(metrics.contains("pruning_stage_seconds_count{stage=\"evaluate\"}"), "evaluate stage timer");
@@ -129,83 +129,161 @@ class EvaluatorServiceIT {
         Evaluated last = EventCodec.decode(lastAnswers.get(0).value(), Evaluated.class);
         assertEquals(Evaluated.STOP, last.decision());
         assertTrue(last.reason().contains("iteration cap"), last.reason());
-        await().atMost(LEDGER).untilAsserted(() -> given().get("/runs/{id}", run).then().statusCode(200)
+        await().atMost(LEDGER).untilAsserted(() -> asOperator().get("/runs/{id}", run).then().statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .body("final_checkpoint", equalTo(last.bestCheckpoint()))
                 .body("best_iteration", equalTo(last.bestIteration()))
                 .body("stop_reason", containsString("iteration cap"))
                 .body("iterations.size()", equalTo(3))
                 .body("iterations[1].removed.conv1.size()", equalTo(4)));
-        given().get("/runs/{id}/report", run).then().statusCode(200)
+        asOperator().get("/runs/{id}/report", run).then().statusCode(200)
                 .body("iterations", equalTo(3))
                 .body("base.iteration", equalTo(0))
                 .body("result.iteration", equalTo(last.bestIteration()));
-        String html = given().get("/runs/{id}/report/summary.html", run).then().statusCode(200)
+        String html = asOperator().get("/runs/{id}/report/summary.html", run).then().statusCode(200)
                 .contentType(containsString("text/html")).extract().asString();
         assertEquals(4, html.split("<tr><td>").length, "one table row per iteration: " + html);
         assertTrue(html.contains("<img src=\"accuracy-vs-flops.png\""), html);
-        given().get("/runs/{id}/report/summary.md", run).then().statusCode(200)
+        asOperator().get("/runs/{id}/report/summary.md", run).then().statusCode(200)
                 .contentType(containsString("text/markdown")).body(containsString("](filters-per-layer.png)"));
         for (String chart : List.of("accuracy-vs-flops.png", "filters-per-layer.png")) {
-            byte[] png = given().get("/runs/{id}/report/{file}", run, chart).then().statusCode(200)
+            byte[] png = asOperator().get("/runs/{id}/report/{file}", run, chart).then().statusCode(200)
                     .contentType("image/png").extract().asByteArray();
             assertEquals(800, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth(), chart);
         }
-        given().get("/runs/{id}/report/report.json", run).then().statusCode(200)
+        asOperator().get("/runs/{id}/report/report.json", run).then().statusCode(200)
                 .body("final.iteration", equalTo(last.bestIteration())).body("iterations.size()", equalTo(3));
-        given().get("/runs/{id}/report/secrets.txt", run).then().statusCode(404)
+        asOperator().get("/runs/{id}/report/secrets.txt", run).then().statusCode(404)
                 .body("error", containsString("summary.html"));
     }
 
     @Test
     void restListsGetsAndStartsRuns() {
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body("{\"base_checkpoint\": \"runs/x/iter-000/base/\", \"spec\": {\"filters_per_iteration\": 0}}")
                 .post("/runs").then().statusCode(400)
                 .body("error", containsString("filters per iteration must be > 0, got 0"));
-        given().contentType(ContentType.JSON).body("{\"spec\": {}}")
+        asOperator().contentType(ContentType.JSON).body("{\"spec\": {}}")
                 .post("/runs").then().statusCode(400).body("error", containsString("base_checkpoint is missing"));
-        given().contentType(ContentType.JSON).body("{\"base_checkpoint\": \"runs/nowhere/iter-000/base/\"}")
+        asOperator().contentType(ContentType.JSON).body("{\"base_checkpoint\": \"runs/nowhere/iter-000/base/\"}")
                 .post("/runs").then().statusCode(400).body("error", containsString("not in the checkpoint store"));
 
         String run = TestPipeline.runId("rest");
         String base = pipeline.saveModel(run, 0, "base", null);
         String body = "{\"run_id\": \"" + run + "\", \"base_checkpoint\": \"" + base + "\", \"spec\": "
                 + EventCodec.json().valueToTree(TestPipeline.SPEC) + "}";
-        given().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(202)
+        asOperator().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(202)
                 .header("Location", containsString("/runs/" + run))
                 .body("run_id", equalTo(run));
         await().atMost(LEDGER).until(() -> !pipeline.records(Topics.START_PRUNING, run).isEmpty());
         StartPruning published = EventCodec.decode(pipeline.records(Topics.START_PRUNING, run).get(0).value(), StartPruning.class);
         assertEquals(base, published.baseCheckpoint());
         assertEquals(TestPipeline.SPEC, published.spec());
-        given().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(409)
+        asOperator().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(409)
                 .body("error", containsString("already in use"));
 
-        JsonPath list = given().get("/runs").then().statusCode(200).extract().jsonPath();
+        JsonPath list = asOperator().get("/runs").then().statusCode(200).extract().jsonPath();
         assertTrue(list.getList("run_id").contains(run));
         List<String> created = list.getList("created_at");
         for (int i = 1; i < created.size(); i++) {
             assertFalse(Instant.parse(created.get(i)).isAfter(Instant.parse(created.get(i - 1))), "newest first: " + created);
         }
-        given().get("/runs/{id}", run).then().statusCode(200).body("run_id", equalTo(run)).body("base_checkpoint", equalTo(base));
-        given().get("/runs/{id}", "it-no-such-run").then().statusCode(404).body("error", containsString("no run"));
+        asOperator().get("/runs/{id}", run).then().statusCode(200).body("run_id", equalTo(run)).body("base_checkpoint", equalTo(base));
+        asOperator().get("/runs/{id}", "it-no-such-run").then().statusCode(404).body("error", containsString("no run"));
 
         // the evaluator takes the run it published
         assertEquals(Evaluated.CONTINUE, awaitEvaluated(run, 0, 1).get(0).decision());
-        await().atMost(LEDGER).untilAsserted(() -> given().get("/runs").then().body("run_id", hasItem(run)));
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/runs"));
+        await().atMost(LEDGER).untilAsserted(() -> asOperator().get("/runs").then().body("run_id", hasItem(run)));
+        asOperator().get("/q/openapi").then().statusCode(200).body(containsString("/runs"));
+    }
+
+    /** The caller every test is unless it says otherwise: the operator's API key. */
+    private static io.restassured.specification.RequestSpecification asOperator() {
+        return given().header("X-API-Key", EvaluatorTestResource.OPERATOR_KEY);
+    }
+
+    /** A run the ledger knows as RUNNING, as after its start-pruning event, without measuring a base. */
+    private static void registerRunning(String run) {
+        TestPipeline.sql("insert into {schema}.runs (id, status, created_at, updated_at) values (?, 'RUNNING', now(), now()) "
+                + "returning id", run);
+    }
+
+    @Test
+    void requestsWithoutTheRightCredentialsAreRefusedAndChangeNothing() {
+        String body = "{\"run_id\": \"it-unauthorised\", \"base_checkpoint\": \"runs/x/iter-000/base/\"}";
+        given().get("/runs").then().statusCode(401);
+        given().header("X-API-Key", "wrong").get("/runs").then().statusCode(401);
+        given().header("Authorization", "Bearer not.a.jwt").get("/runs").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(401);
+        given().header("X-API-Key", EvaluatorTestResource.VIEWER_KEY).contentType(ContentType.JSON).body(body).post("/runs")
+                .then().statusCode(403);
+        given().header("X-API-Key", EvaluatorTestResource.VIEWER_KEY).delete("/runs/{id}", "it-unauthorised").then().statusCode(403);
+        given().header("X-API-Key", EvaluatorTestResource.VIEWER_KEY).get("/runs").then().statusCode(200);
+        asOperator().get("/runs/{id}", "it-unauthorised").then().statusCode(404);
+        // health stays open for orchestrators
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void dataSetsOutsideTheAllowedRootAndOversizedRequestsGetShortClear400s() {
+        String base = pipeline.saveModel(TestPipeline.runId("limits"), 0, "base", null);
+        for (String dataset : List.of("folder:/etc", "folder:../../etc", "folder:/tmp")) {
+            String message = asOperator().contentType(ContentType.JSON)
+                    .body("{\"base_checkpoint\": \"" + base + "\", \"spec\": {\"dataset\": \"" + dataset + "\"}}")
+                    .post("/runs").then().statusCode(400).extract().jsonPath().getString("error");
+            assertTrue(message.contains("allowed"), message);
+            assertFalse(message.contains("passwd") || message.contains("hosts"), "never lists another folder: " + message);
+        }
+        asOperator().contentType(ContentType.JSON)
+                .body("{\"base_checkpoint\": \"" + base + "\", \"spec\": {\"finetune_epochs\": 100000}}")
+                .post("/runs").then().statusCode(400).body("error", containsString("evaluator.limits.max-finetune-epochs"));
+        String huge = "x".repeat(200_000);
+        String answer = asOperator().contentType(ContentType.JSON).body("{\"run_id\": \"" + huge + "\", \"base_checkpoint\": \""
+                + base + "\"}").post("/runs").then().statusCode(400).extract().asString();
+        assertTrue(answer.length() < 2_000, "a 400 never echoes a huge value: " + answer.length() + " characters");
+        asOperator().contentType(ContentType.JSON).body("{\"pad\": \"" + "y".repeat(400_000) + "\"}").post("/runs")
+                .then().statusCode(413);
+    }
+
+    @Test
+    void cancelMarksTheRunCancelledForEveryStageAndAnEndedRunCannotBeCancelled() throws Exception {
+        String run = TestPipeline.runId("cancel");
+        registerRunning(run);
+        asOperator().delete("/runs/{id}", run).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        var record = new dev.prune.store.FolderCheckpointStore(java.nio.file.Path.of(System.getProperty(EvaluatorTestResource.STORE)))
+                .runRecord(run).orElseThrow();
+        assertEquals(dev.prune.store.RunState.CANCELLED, record.state(), "the stages read the cancel from the store");
+        asOperator().delete("/runs/{id}", run).then().statusCode(409).body("error", containsString("already ended"));
+        asOperator().delete("/runs/{id}", "it-no-such-run").then().statusCode(404);
+        // a finetuned event of the cancelled run is not evaluated, nothing is published for it
+        String tuned = "runs/" + run + "/iter-001/finetuned/";
+        pipeline.send(Topics.FINETUNED, finetuned(run, 1, "runs/" + run + "/iter-001/pruned/", tuned));
+        String after = TestPipeline.runId("after-cancel");
+        pipeline.send(Topics.START_PRUNING, new StartPruning(1, after, pipeline.saveModel(after, 0, "base", null), TestPipeline.SPEC));
+        awaitEvaluated(after, 0, 1);
+        assertTrue(pipeline.records(Topics.EVALUATED, run).isEmpty(), "nothing emitted for a cancelled run");
+        asOperator().get("/runs/{id}", run).then().body("status", equalTo("CANCELLED"));
     }
 
     @Test
     void badEventsAndDeadLettersFailTheirRunsAndTheServiceKeepsServing() {
         String malformed = TestPipeline.runId("malformed");
+        registerRunning(malformed);
         pipeline.send(Topics.START_PRUNING, malformed, "{\"version\": 1, \"run_id\": ", Map.of());
         String version9 = TestPipeline.runId("v9");
+        registerRunning(version9);
         String v9 = EventCodec.encode(new StartPruning(1, version9, "runs/" + version9 + "/iter-000/base/", TestPipeline.SPEC))
                 .replace("\"version\":1", "\"version\":9");
         pipeline.send(Topics.START_PRUNING, version9, v9, Map.of());
         String deadLetter = TestPipeline.runId("dlq");
+        registerRunning(deadLetter);
+        // records on a dead-letter topic that no stage wrote (no reason header), or of runs not RUNNING, change nothing
+        String forged = TestPipeline.runId("forged");
+        registerRunning(forged);
+        pipeline.send(Topics.dlq(Topics.EVALUATED), forged, "{\"version\":1,\"run_id\":\"" + forged + "\"}", Map.of());
+        String stranger = TestPipeline.runId("stranger");
+        pipeline.send(Topics.dlq(Topics.EVALUATED), stranger, "{}", Map.of("dead-letter-reason", "forged",
+                "dead-letter-topic", Topics.EVALUATED));
         pipeline.send(Topics.dlq(Topics.FILTERS_PRUNED), deadLetter, "{\"version\":1,\"run_id\":\"" + deadLetter + "\"}",
                 Map.of("dead-letter-reason", "surgery failed: layer conv9 does not exist", "dead-letter-topic", Topics.FILTERS_PRUNED));
         String unknown = TestPipeline.runId("unknown");
@@ -215,23 +293,31 @@ class EvaluatorServiceIT {
         awaitFailed(malformed, Topics.START_PRUNING, "malformed JSON");
         awaitFailed(version9, Topics.START_PRUNING, "version 9");
         awaitFailed(deadLetter, Topics.FILTERS_PRUNED, "surgery failed: layer conv9 does not exist");
-        awaitFailed(unknown, Topics.FINETUNED, "does not know");
+        // an unknown run's bad event is dead-lettered, and the dead letter creates no run
+        await().atMost(LEDGER).until(() -> metrics().contains("pruning_events_failed_total{reason=\"UnknownRunException\",topic=\"finetuned\"}"));
+        asOperator().get("/runs/{id}", unknown).then().statusCode(404);
+        asOperator().get("/runs/{id}", stranger).then().statusCode(404);
+        asOperator().get("/runs/{id}", forged).then().statusCode(200).body("status", equalTo("RUNNING"));
 
         // the next good event is processed
         String good = TestPipeline.runId("after-bad");
         String base = pipeline.saveModel(good, 0, "base", null);
         pipeline.send(Topics.START_PRUNING, new StartPruning(1, good, base, TestPipeline.SPEC));
         assertEquals(Evaluated.CONTINUE, awaitEvaluated(good, 0, 1).get(0).decision());
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        asOperator().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        String metrics = asOperator().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("pruning_events_failed_total{reason=\"BadEventException\",topic=\"start-pruning\"}"),
                 "failed events are counted");
+    }
+
+    private static String metrics() {
+        return asOperator().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /** How many measurements the service has made (its evaluate stage timer). */
     private static double evaluateCount() {
         String prefix = "pruning_stage_seconds_count{stage=\"evaluate\"} ";
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return asOperator().get("/q/metrics").then().statusCode(200).extract().asString().lines()
                 .filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
                 .findFirst().orElse(0);
     }
@@ -242,7 +328,7 @@ class EvaluatorServiceIT {
     }
 
     private static void awaitFailed(String run, String topic, String reason) {
-        await().atMost(LEDGER).untilAsserted(() -> given().get("/runs/{id}", run).then().statusCode(200)
+        await().atMost(LEDGER).untilAsserted(() -> asOperator().get("/runs/{id}", run).then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("failure_topic", equalTo(topic))
                 .body("failure_reason", containsString(reason)));

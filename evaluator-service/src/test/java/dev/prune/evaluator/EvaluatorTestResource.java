@@ -25,6 +25,9 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
     static final String STORE = "evaluator.it.store";
     static final String JDBC_URL = "evaluator.it.jdbc-url";
     static final int PARTITIONS = 3;
+    /** The API keys the service under test accepts (X-API-Key). */
+    static final String OPERATOR_KEY = "it-operator-key-0123456789abcdef";
+    static final String VIEWER_KEY = "it-viewer-key-0123456789abcdef";
 
     private Path root;
     private KafkaBroker broker;
@@ -56,6 +59,9 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
         config.put("pruning.scratch-dir", root.resolve("scratch").toString());
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);
         config.put("evaluator.db.schema", SCHEMA);
+        config.put("pruning.auth.operator-key", OPERATOR_KEY);
+        config.put("pruning.auth.viewer-key", VIEWER_KEY);
+        config.put("pruning.data.folder-root", root.resolve("images").toString());
         // a measurement on 2 cores: keep the latency runs short
         config.put("pruning.measure.latency-warmup", "2");
         config.put("pruning.measure.latency-warmup-seconds", "0");

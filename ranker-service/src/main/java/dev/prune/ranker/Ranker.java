@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
@@ -43,15 +44,19 @@ public class Ranker {
     @Incoming(IN)
     @Outgoing(OUT)
     @Blocking(value = "ranker", ordered = false)
-    public Record<String, String> rank(String json) {
-        return events.handle(IN, OUT, json, () -> {
+    public Record<String, String> rank(ConsumerRecord<String, String> record) {
+        return events.handle(IN, OUT, record, json -> {
             Evaluated in = EventCodec.decode(json, Evaluated.class);
             if (!in.isContinue()) {
                 LOG.infof("run %s stopped at iteration %d (%s): nothing to rank", in.runId(), in.iteration(), in.reason());
                 return null;
             }
             ImageRate rate = new ImageRate(metrics, STAGE);
-            RanksComputed out = metrics.timeStage(STAGE, () -> stage.handle(in, rate::imagesDone)).orElseThrow();
+            RanksComputed out = metrics.timeStage(STAGE, () -> stage.handle(in, rate::imagesDone)).orElse(null);
+            if (out == null) {
+                LOG.infof("run %s has ended: its evaluated event of iteration %d is dropped", in.runId(), in.iteration());
+                return null;
+            }
             LOG.infof("run %s iteration %d: ranks at %s", out.runId(), out.iteration(), out.ranksCheckpoint());
             return out;
         });

@@ -81,6 +81,7 @@ class RankerLongStageIT {
     static void start() throws Exception {
         fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
         topics = fixture.topics();
+        fixture.store().putRunRecord(new dev.prune.store.RunRecord(RUN, dev.prune.store.RunState.RUNNING, null, "test"));
         fixture.io().saveModel(new CheckpointKey(RUN, 0, "base"), VggBuilder.build(VggSpec.vggSmall(true, 0)), null, "test",
                 Map.of());
         service = fixture.startService("ranker-service", "ranker-service-long-stage.log", Map.of(

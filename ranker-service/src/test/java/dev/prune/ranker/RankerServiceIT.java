@@ -58,6 +58,10 @@ class RankerServiceIT {
         fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
         topics = fixture.topics();
         store = fixture.store();
+        for (String run : java.util.List.of("run-a", "run-b", "run-kill", "run-missing")) {
+            // what the evaluator writes when it registers a run: stages work only for runs known and RUNNING
+            store.putRunRecord(new dev.prune.store.RunRecord(run, dev.prune.store.RunState.RUNNING, null, "test"));
+        }
         var io = fixture.io();
         for (String run : List.of("run-a", "run-b", "run-kill")) {
             io.saveModel(new CheckpointKey(run, 0, "base"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test", Map.of());

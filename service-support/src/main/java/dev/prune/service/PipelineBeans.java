@@ -49,15 +49,21 @@ public class PipelineBeans {
 
     @Produces
     @Singleton
-    CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch) {
+    CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch,
+                              io.micrometer.core.instrument.MeterRegistry registry) {
         Nd4jRuntime.configure();
-        return new CheckpointIO(store, scratch);
+        CheckpointIO io = new CheckpointIO(store, scratch);
+        // pruning_checkpoints_computed_total: stage outputs actually computed, so a duplicate's re-emit shows as none
+        io.micrometer.core.instrument.FunctionCounter.builder("pruning.checkpoints.computed", io, CheckpointIO::computedCount)
+                .register(registry);
+        return io;
     }
 
     @Produces
     @Singleton
-    DataCatalog dataCatalog(@ConfigProperty(name = "pruning.fashion-mnist-dir") Optional<Path> dir) {
-        return new DataCatalog(dir.orElse(null));
+    DataCatalog dataCatalog(@ConfigProperty(name = "pruning.fashion-mnist-dir") Optional<Path> dir,
+                            @ConfigProperty(name = "pruning.data.folder-root") Optional<Path> folderRoot) {
+        return new DataCatalog(dir.orElse(null), folderRoot.orElse(null));
     }
 
     @Produces

@@ -23,6 +23,7 @@ public class StageMetrics {
     MeterRegistry registry;
 
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<io.micrometer.core.instrument.Meter.Id>> runMeters = new ConcurrentHashMap<>();
 
     public void eventIn(String topic) {
         registry.counter("pruning.events.in", "topic", topic).increment();
@@ -53,6 +54,25 @@ public class StageMetrics {
         gauge("pruning.run.params", tags, params);
         gauge("pruning.run.conv.flops", tags, convFlops);
         filtersPerLayer.forEach((layer, filters) -> gauge("pruning.run.filters", tags.and("layer", layer), filters));
+        java.util.Set<io.micrometer.core.instrument.Meter.Id> ids = runMeters.computeIfAbsent(runId,
+                k -> ConcurrentHashMap.newKeySet());
+        registry.find("pruning.run.iteration").tags(tags).meters().forEach(m -> ids.add(m.getId()));
+        for (String name : java.util.List.of("pruning.run.accuracy", "pruning.run.params", "pruning.run.conv.flops",
+                "pruning.run.filters")) {
+            registry.find(name).tags(tags).meters().forEach(m -> ids.add(m.getId()));
+        }
+    }
+
+    /** Drops a run's gauges once it has ended, so /q/metrics stays bounded however many runs go by. */
+    public void removeRunGauges(String runId) {
+        var ids = runMeters.remove(runId);
+        if (ids == null) {
+            return;
+        }
+        for (var id : ids) {
+            registry.remove(id);
+            gauges.remove(id.getName() + Tags.of(id.getTags()));
+        }
     }
 
     private void gauge(String name, Tags tags, double value) {

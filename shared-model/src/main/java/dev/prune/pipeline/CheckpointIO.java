@@ -5,6 +5,7 @@ import dev.prune.measure.ModelCost;
 import dev.prune.measure.ModelMeter;
 import dev.prune.net.ConvNet;
 import dev.prune.net.ModelFiles;
+import dev.prune.store.CheckpointExistsException;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.store.CheckpointMetadata;
@@ -18,8 +19,10 @@ import java.util.Map;
 
 /** Moves models and rankings between the checkpoint store and memory, through a scratch folder. */
 public final class CheckpointIO {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointIO.class);
     private final CheckpointStore store;
     private final Path scratch;
+    private final java.util.concurrent.atomic.LongAdder computed = new java.util.concurrent.atomic.LongAdder();
 
     public CheckpointIO(CheckpointStore store, Path scratch) {
         this.store = store;
@@ -41,8 +44,24 @@ public final class CheckpointIO {
         }
     }
 
+    /** Fetches the checkpoint's payload to scratch, verifying its sha256 against the manifest, and returns the manifest. */
+    public CheckpointManifest verify(CheckpointKey key) {
+        Path file = tempFile(".verify");
+        try {
+            return store.fetch(key, file);
+        } finally {
+            delete(file);
+        }
+    }
+
+    /** Outputs this process computed and offered to the store (re-emits from a stored output are not counted). */
+    public long computedCount() {
+        return computed.sum();
+    }
+
     public CheckpointManifest saveModel(CheckpointKey key, ConvNet model, String parent, String producer,
                                         Map<String, Object> extra) {
+        computed.increment();
         Path file = tempFile(".zip");
         try {
             ModelFiles.save(model, file);
@@ -53,7 +72,7 @@ public final class CheckpointIO {
                     .filtersPerLayer(ModelMeter.filtersPerLayer(model))
                     .params(cost.params()).convFlops(cost.convFlops()).totalFlops(cost.totalFlops());
             extra.forEach(meta::extra);
-            return store.put(key, file, meta.build());
+            return firstWriterWins(key, file, meta.build());
         } finally {
             delete(file);
         }
@@ -72,16 +91,31 @@ public final class CheckpointIO {
     }
 
     public CheckpointManifest saveJson(CheckpointKey key, Object value, String parent, String producer, Map<String, Object> extra) {
+        computed.increment();
         Path file = tempFile(".json");
         try {
             dev.prune.events.EventCodec.json().writeValue(file.toFile(), value);
             var meta = CheckpointMetadata.builder(producer).parent(parent == null ? null : CheckpointKey.parse(parent));
             extra.forEach(meta::extra);
-            return store.put(key, file, meta.build());
+            return firstWriterWins(key, file, meta.build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             delete(file);
+        }
+    }
+
+    /**
+     * Stores the output, or, when another copy of the same event stored one first (training is not bit-reproducible, so
+     * the bytes differ), takes the stored one as the answer: a duplicate never fails a run.
+     */
+    private CheckpointManifest firstWriterWins(CheckpointKey key, Path file, CheckpointMetadata meta) {
+        try {
+            return store.put(key, file, meta);
+        } catch (CheckpointExistsException e) {
+            LOG.info("checkpoint {} was stored first by another copy of this event (sha256 {}); that one is the answer",
+                    key, e.existingSha256());
+            return e.existing();
         }
     }
 

@@ -22,19 +22,34 @@ public final class FineTuneStage {
     private static final String FINETUNE_RANKING = "finetune_ranking";
     private final CheckpointIO io;
     private final DataCatalog data;
+    private final StageInputCheck check;
 
     public FineTuneStage(CheckpointIO io, DataCatalog data) {
         this.io = io;
         this.data = data;
+        this.check = new StageInputCheck(io);
     }
 
-    public Finetuned handle(FiltersPruned in, Consumer<TrainingReport> progress) {
+    /** Empty for a run that has ended (before or during the work): nothing to emit. */
+    public Optional<Finetuned> handle(FiltersPruned in, Consumer<TrainingReport> progress) {
+        if (!check.runIsLive(in)) {
+            return Optional.empty();
+        }
+        CheckpointKey pruned = check.ownKey(in, "checkpoint", in.checkpoint(), in.iteration(), java.util.Set.of("pruned"));
+        check.ownKey(in, "parent_checkpoint", in.parentCheckpoint(), in.iteration() - 1, RankStage.MODEL_STAGES);
         var key = new CheckpointKey(in.runId(), in.iteration(), "finetuned");
-        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key, progress));
-        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds());
+        Optional<CheckpointManifest> stored = io.store().manifest(key);
+        if (stored.isPresent()) {
+            check.verified(in, pruned);
+        }
+        CheckpointManifest manifest = stored.orElseGet(() -> compute(in, key, progress));
+        if (!check.runIsLive(in)) {
+            return Optional.empty();
+        }
+        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds() == null ? Map.of() : in.stageSeconds());
         seconds.put("finetune", StageExtras.number(manifest, "finetune_seconds"));
-        return new Finetuned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.checkpoint(), key.prefix(),
-                in.removed(), seconds, StageExtras.number(manifest, "finetune_images_per_s"), in.spec());
+        return Optional.of(new Finetuned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.checkpoint(), key.prefix(),
+                in.removed(), seconds, StageExtras.number(manifest, "finetune_images_per_s"), in.spec()));
     }
 
     private CheckpointManifest compute(FiltersPruned in, CheckpointKey key, Consumer<TrainingReport> progress) {

@@ -22,21 +22,34 @@ import java.util.function.LongConsumer;
  * Computed once: a stored ranking is reused.
  */
 public final class RankStage {
+    /** What a ranking reads: the base network, or the last fine-tuned one. */
+    static final java.util.Set<String> MODEL_STAGES = java.util.Set.of("base", "finetuned");
     private final CheckpointIO io;
     private final DataCatalog data;
+    private final StageInputCheck check;
 
     public RankStage(CheckpointIO io, DataCatalog data) {
         this.io = io;
         this.data = data;
+        this.check = new StageInputCheck(io);
     }
 
+    /** Empty for a STOP verdict and for a run that has ended (before or during the work): nothing to emit. */
     public Optional<RanksComputed> handle(Evaluated in, LongConsumer imagesDone) {
-        if (!in.isContinue()) {
+        if (!in.isContinue() || !check.runIsLive(in)) {
             return Optional.empty();
         }
+        CheckpointKey model = check.ownKey(in, "checkpoint", in.checkpoint(), in.iteration(), MODEL_STAGES);
         int iteration = in.iteration() + 1;
         var key = new CheckpointKey(in.runId(), iteration, CheckpointKey.RANKED_STAGE);
-        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key, iteration, imagesDone));
+        Optional<CheckpointManifest> stored = io.store().manifest(key);
+        if (stored.isPresent()) {
+            check.verified(in, model);
+        }
+        CheckpointManifest manifest = stored.orElseGet(() -> compute(in, key, iteration, imagesDone));
+        if (!check.runIsLive(in)) {
+            return Optional.empty();
+        }
         Map<String, Double> seconds = new LinkedHashMap<>();
         seconds.put("rank", StageExtras.number(manifest, "rank_seconds"));
         return Optional.of(new RanksComputed(PipelineEvent.CURRENT_VERSION, in.runId(), iteration, in.checkpoint(),
@@ -45,7 +58,7 @@ public final class RankStage {
 
     private CheckpointManifest compute(Evaluated in, CheckpointKey key, int iteration, LongConsumer imagesDone) {
         if (in.spec().rankSourceValue() == RankSource.FINETUNE) {
-            var fromFineTuning = io.store().manifest(CheckpointKey.parse(in.checkpoint())).flatMap(FineTuneStage::rankingOf);
+            var fromFineTuning = Optional.of(check.verified(in, CheckpointKey.parse(in.checkpoint()))).flatMap(FineTuneStage::rankingOf);
             if (fromFineTuning.isPresent()) {
                 FilterRanking ranking = fromFineTuning.get();
                 imagesDone.accept(ranking.examples());

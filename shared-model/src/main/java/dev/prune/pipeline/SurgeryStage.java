@@ -14,23 +14,44 @@ import dev.prune.surgery.PruningPlan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** ranks-computed -> the smaller model. Computed once: a stored cut is reused. */
 public final class SurgeryStage {
     private final CheckpointIO io;
+    private final StageInputCheck check;
 
     public SurgeryStage(CheckpointIO io) {
         this.io = io;
+        this.check = new StageInputCheck(io);
     }
 
-    public FiltersPruned handle(RanksComputed in) {
+    /** Empty for a run that has ended (before or during the work): nothing to emit. */
+    public Optional<FiltersPruned> handle(RanksComputed in) {
+        if (!check.runIsLive(in)) {
+            return Optional.empty();
+        }
+        CheckpointKey model = check.ownKey(in, "model_checkpoint", in.modelCheckpoint(), in.iteration() - 1,
+                RankStage.MODEL_STAGES);
+        CheckpointKey ranks = check.ownKey(in, "ranks_checkpoint", in.ranksCheckpoint(), in.iteration(),
+                Set.of(CheckpointKey.RANKED_STAGE));
         var key = new CheckpointKey(in.runId(), in.iteration(), "pruned");
-        CheckpointManifest manifest = io.store().manifest(key).orElseGet(() -> compute(in, key));
-        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds());
+        Optional<CheckpointManifest> stored = io.store().manifest(key);
+        if (stored.isPresent()) {
+            // re-emitting: the inputs must still be what the event says (the computing path verifies them as it reads)
+            check.verified(in, model);
+            check.verified(in, ranks);
+        }
+        CheckpointManifest manifest = stored.orElseGet(() -> compute(in, key));
+        if (!check.runIsLive(in)) {
+            return Optional.empty();
+        }
+        Map<String, Double> seconds = new LinkedHashMap<>(in.stageSeconds() == null ? Map.of() : in.stageSeconds());
         seconds.put("surgery", StageExtras.number(manifest, "surgery_ms") / 1000);
-        return new FiltersPruned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.modelCheckpoint(), key.prefix(),
+        return Optional.of(new FiltersPruned(PipelineEvent.CURRENT_VERSION, in.runId(), in.iteration(), in.modelCheckpoint(), key.prefix(),
                 StageExtras.removed(manifest), manifest.filtersPerLayer(), manifest.params(), manifest.convFlops(),
-                seconds, in.spec());
+                seconds, in.spec()));
     }
 
     private CheckpointManifest compute(RanksComputed in, CheckpointKey key) {

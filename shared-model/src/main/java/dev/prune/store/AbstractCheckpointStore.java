@@ -38,6 +38,12 @@ public abstract class AbstractCheckpointStore implements CheckpointStore {
 
     protected abstract void writeObject(String objectKey, byte[] content);
 
+    /** Writes the object only if there is none under the key, atomically; false when one was there. */
+    protected abstract boolean writeObjectIfAbsent(String objectKey, byte[] content);
+
+    /** Deletes the object if there is one. */
+    protected abstract void deleteObject(String objectKey);
+
     /** Copies the object into {@code target}, replacing it; false when there is no such object. */
     protected abstract boolean downloadObject(String objectKey, Path target);
 
@@ -63,17 +69,52 @@ public abstract class AbstractCheckpointStore implements CheckpointStore {
         }
         Optional<CheckpointManifest> existing = manifest(key);
         if (existing.isPresent()) {
-            if (existing.get().sha256().equals(sha256)) {
-                LOG.info("checkpoint {} already stored with the same model (sha256 {}); keeping it", key, sha256);
-                return existing.get();
-            }
-            throw new CheckpointExistsException(key, existing.get().sha256(), sha256, describe());
+            return existingOrConflict(key, existing.get(), sha256);
         }
-        writeObject(key.modelKey(), modelZip, sha256);
         CheckpointManifest manifest = CheckpointManifest.create(key, meta, sha256, size, clock.instant());
-        writeObject(key.manifestKey(), CheckpointManifestJson.write(manifest));
+        writeObject(manifest.modelObjectKey(), modelZip, sha256);
+        if (!writeObjectIfAbsent(key.manifestKey(), CheckpointManifestJson.write(manifest))) {
+            // another writer committed this key while we uploaded: its manifest is the answer
+            CheckpointManifest winner = manifest(key).orElseThrow(() -> new CheckpointStoreException("checkpoint " + key
+                    + " in " + describe() + " had a manifest a moment ago and has none now; checkpoints are never "
+                    + "deleted by this system: check who removes objects from the store"));
+            if (!winner.modelObjectKey().equals(manifest.modelObjectKey())) {
+                deleteObject(manifest.modelObjectKey());
+            }
+            return existingOrConflict(key, winner, sha256);
+        }
         LOG.info("stored checkpoint {} in {} ({} bytes, sha256 {})", key, describe(), size, sha256);
         return manifest;
+    }
+
+    private CheckpointManifest existingOrConflict(CheckpointKey key, CheckpointManifest existing, String sha256) {
+        if (existing.sha256().equals(sha256)) {
+            LOG.info("checkpoint {} already stored with the same model (sha256 {}); keeping it", key, sha256);
+            return existing;
+        }
+        throw new CheckpointExistsException(key, existing, sha256, describe());
+    }
+
+    @Override
+    public final Optional<RunRecord> runRecord(String runId) {
+        String objectKey = CheckpointKey.runPrefix(runId) + CheckpointKey.RUN_FILE;
+        return readObject(objectKey).map(json -> {
+            try {
+                return CheckpointManifestJson.mapper().readValue(json, RunRecord.class);
+            } catch (IOException | RuntimeException e) {
+                throw new CheckpointStoreException("run record " + objectKey + " in " + describe() + " is not readable ("
+                        + e.getMessage() + "); it is written by the evaluator only: check who else writes there", e);
+            }
+        });
+    }
+
+    @Override
+    public final void putRunRecord(RunRecord record) {
+        try {
+            writeObject(record.objectKey(), CheckpointManifestJson.mapper().writeValueAsBytes(record));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -97,7 +138,7 @@ public abstract class AbstractCheckpointStore implements CheckpointStore {
             Files.createDirectories(destination.getParent());
             // download next to the destination so the final move is a rename and never exposes unverified bytes
             temp = Files.createTempFile(destination.getParent(), "." + destination.getFileName() + ".", ".part");
-            if (!downloadObject(key.modelKey(), temp)) {
+            if (!downloadObject(manifest.modelObjectKey(), temp)) {
                 throw CheckpointCorruptException.modelMissing(key, describe(), manifest);
             }
             long size = Files.size(temp);

@@ -25,6 +25,8 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
     private static final Pattern KEY = Pattern.compile(
             "runs/([^/]+)/iter-([0-9]{3,9})/([^/]+)(?:/(?:" + Pattern.quote(MODEL_FILE) + "|"
                     + Pattern.quote(MANIFEST_FILE) + ")?)?");
+    /** {@code runs/{runId}/run.json}: the run's state, as the evaluator last wrote it. */
+    public static final String RUN_FILE = "run.json";
     private static final String KEY_FORMAT = "runs/{runId}/iter-{NNN}/{stage}/, optionally followed by "
             + MODEL_FILE + " or " + MANIFEST_FILE + ", e.g. runs/run-42/iter-003/pruned/";
     private static final Comparator<CheckpointKey> ORDER = Comparator.comparing(CheckpointKey::runId)
@@ -77,6 +79,16 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
     /** File name of the stored payload: {@code ranks.json} for the ranked stage, {@code model.zip} otherwise. */
     public String payloadFile() {
         return RANKED_STAGE.equals(stage) ? RANKS_FILE : MODEL_FILE;
+    }
+
+    /**
+     * File name a payload with this sha256 is stored under: {@code model-<sha256>.zip} ({@code ranks-<sha256>.json}
+     * for the ranked stage). Content-addressed, so concurrent writers of one key never overwrite each other.
+     */
+    public String payloadFile(String sha256Hex) {
+        String plain = payloadFile();
+        int dot = plain.lastIndexOf('.');
+        return plain.substring(0, dot) + "-" + sha256Hex + plain.substring(dot);
     }
 
     public String manifestKey() {

@@ -16,10 +16,13 @@ import java.util.Optional;
  * @param key       prefix of this checkpoint, {@code runs/{runId}/iter-{NNN}/{stage}/}
  * @param parent    prefix of the checkpoint this one was derived from, or null
  * @param sha256    lower-case hex SHA-256 of model.zip
+ * @param modelFile name of the stored payload object under the key's prefix: named after its sha256
+ *                  ({@code model-<sha256>.zip}), so two writers racing on one key never overwrite each other's
+ *                  bytes; manifests written before it existed have none and mean {@link CheckpointKey#payloadFile()}
  * @param createdAt ISO-8601 instant
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"key", "run_id", "iteration", "stage", "parent", "producer", "sha256", "model_bytes",
+@JsonPropertyOrder({"key", "run_id", "iteration", "stage", "parent", "producer", "sha256", "model_bytes", "model_file",
         "created_at", "architecture", "filters_per_layer", "params", "conv_flops", "total_flops", "extra"})
 public record CheckpointManifest(
         @JsonProperty("key") String key,
@@ -30,6 +33,7 @@ public record CheckpointManifest(
         @JsonProperty("producer") String producer,
         @JsonProperty("sha256") String sha256,
         @JsonProperty("model_bytes") long modelBytes,
+        @JsonProperty("model_file") String modelFile,
         @JsonProperty("created_at") String createdAt,
         @JsonProperty("architecture") String architecture,
         @JsonProperty("filters_per_layer") Map<String, Integer> filtersPerLayer,
@@ -52,6 +56,7 @@ public record CheckpointManifest(
                                      Instant createdAt) {
         return new CheckpointManifest(key.prefix(), key.runId(), key.iteration(), key.stage(),
                 meta.parent() == null ? null : meta.parent().prefix(), meta.producer(), sha256, modelBytes,
+                key.payloadFile(sha256),
                 createdAt.toString(), meta.architecture(), meta.filtersPerLayer(), meta.params(), meta.convFlops(),
                 meta.totalFlops(), meta.extra());
     }
@@ -59,6 +64,12 @@ public record CheckpointManifest(
     /** The key as a {@link CheckpointKey}. */
     public CheckpointKey checkpointKey() {
         return CheckpointKey.parse(key);
+    }
+
+    /** Object key of the stored payload this manifest describes. */
+    public String modelObjectKey() {
+        CheckpointKey own = checkpointKey();
+        return own.prefix() + (modelFile == null || modelFile.isBlank() ? own.payloadFile() : modelFile);
     }
 
     public Optional<CheckpointKey> parentKey() {

@@ -28,6 +28,11 @@ public final class CheckpointManifestJson {
         }
     }
 
+    /** The mapper for the store's other JSON objects (run records), with the same settings. */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
     /** @throws IOException when the bytes are not a valid manifest */
     public static CheckpointManifest read(byte[] json) throws IOException {
         return MAPPER.readValue(json, CheckpointManifest.class);

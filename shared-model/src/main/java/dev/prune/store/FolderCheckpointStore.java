@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -98,6 +99,33 @@ public final class FolderCheckpointStore extends AbstractCheckpointStore {
             deleteQuietly(temp);
             throw failure("write", target, e);
         }
+    }
+
+    /** A hard link is created atomically and never replaces an existing name: the no-clobber commit of a manifest. */
+    @Override
+    protected boolean writeObjectIfAbsent(String objectKey, byte[] content) {
+        Path target = pathOf(objectKey);
+        Path temp = null;
+        try {
+            temp = newTempBeside(target);
+            Files.write(temp, content, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw failure("write", target, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    protected void deleteObject(String objectKey) {
+        deleteQuietly(pathOf(objectKey));
     }
 
     @Override

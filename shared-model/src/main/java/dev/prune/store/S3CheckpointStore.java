@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
@@ -187,6 +188,35 @@ public final class S3CheckpointStore extends AbstractCheckpointStore {
                     .checksumSHA256(Sha256.hexToBase64(Sha256.ofBytes(content))), RequestBody.fromBytes(content));
         } catch (SdkException e) {
             throw errors.translate(e, "write " + objectKey);
+        }
+    }
+
+    /**
+     * PutObject with {@code If-None-Match: *} (AWS S3, MinIO): the server refuses with 412 when the object exists, so
+     * of two writers exactly one commits. A server that answers 501 to the header is refused with a clear message.
+     */
+    @Override
+    protected boolean writeObjectIfAbsent(String objectKey, byte[] content) {
+        try {
+            client.putObject(b -> b.bucket(bucket).key(objectKey).contentType("application/json").ifNoneMatch("*")
+                    .checksumSHA256(Sha256.hexToBase64(Sha256.ofBytes(content))), RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw errors.translate(e, "create " + objectKey + " if absent");
+        } catch (SdkException e) {
+            throw errors.translate(e, "create " + objectKey + " if absent");
+        }
+    }
+
+    @Override
+    protected void deleteObject(String objectKey) {
+        try {
+            client.deleteObject(b -> b.bucket(bucket).key(objectKey));
+        } catch (SdkException e) {
+            LOG.warn("could not delete {} from bucket {}: {}", objectKey, bucket, e.getMessage());
         }
     }
 

@@ -35,7 +35,7 @@ final class S3ErrorTranslator {
     /** @param action what was being done, e.g. "write runs/r/iter-001/base/model.zip" */
     CheckpointStoreException translate(SdkException e, String action) {
         if (e instanceof SdkClientException) {
-            return new CheckpointStoreException("cannot reach S3 endpoint " + endpoint + " to " + action + ": "
+            return new CheckpointStoreUnavailableException("cannot reach S3 endpoint " + endpoint + " to " + action + ": "
                     + e.getMessage() + "; check pruning.store.s3.endpoint and that the S3 server is running and "
                     + "reachable from here", e);
         }
@@ -56,6 +56,10 @@ final class S3ErrorTranslator {
             return new CheckpointStoreException("S3 endpoint " + endpoint + " rejected the upload to " + action
                     + " because the data did not match its checksum (" + detail + "); the file changed while "
                     + "uploading or was damaged in transit: retry the stage", e);
+        }
+        if (statusCode(e) >= 500) {
+            return new CheckpointStoreUnavailableException("S3 endpoint " + endpoint + " answered HTTP " + statusCode(e)
+                    + " to " + action + " in bucket '" + bucket + "' (" + detail + "); the server is busy or failing", e);
         }
         return new CheckpointStoreException("S3 request to " + action + " in bucket '" + bucket + "' at " + endpoint
                 + " failed with HTTP " + statusCode(e) + " (" + detail + "); check the S3 server's logs and the "

@@ -15,6 +15,7 @@ import dev.prune.policy.IterationOutcome;
 import dev.prune.rank.FilterRanking;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.FolderCheckpointStore;
+import dev.prune.events.BadEventException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stages chained by hand on real Fashion-MNIST (a small slice): what the services do over Kafka. */
@@ -51,10 +54,10 @@ class PipelineStagesTest {
             assertEquals(ranks.ranksCheckpoint(), again.ranksCheckpoint());
             assertEquals(firstManifest.createdAt(), store.manifest(CheckpointKey.parse(again.ranksCheckpoint())).orElseThrow().createdAt());
 
-            FiltersPruned pruned = surgeon.handle(roundTrip(ranks, RanksComputed.class));
+            FiltersPruned pruned = surgeon.handle(roundTrip(ranks, RanksComputed.class)).orElseThrow();
             assertEquals(8, pruned.removed().values().stream().mapToInt(f -> f.length).sum());
-            assertEquals(pruned.removed().keySet(), surgeon.handle(ranks).removed().keySet());
-            Finetuned tuned = trainer.handle(roundTrip(pruned, FiltersPruned.class), r -> { });
+            assertEquals(pruned.removed().keySet(), surgeon.handle(ranks).orElseThrow().removed().keySet());
+            Finetuned tuned = trainer.handle(roundTrip(pruned, FiltersPruned.class), r -> { }).orElseThrow();
             assertEquals(pruned.checkpoint(), tuned.parentCheckpoint());
             assertTrue(tuned.stageSeconds().keySet().containsAll(List.of("rank", "surgery", "finetune")));
 
@@ -88,7 +91,7 @@ class PipelineStagesTest {
         RanksComputed first = ranker.handle(run.start(true), n -> { }).orElseThrow();
         var firstRanks = store.manifest(CheckpointKey.parse(first.ranksCheckpoint())).orElseThrow();
         assertEquals("sample", firstRanks.extra().get("rank_source"));
-        Finetuned tuned = new FineTuneStage(io, run.data).handle(surgeon.handle(first), r -> { });
+        Finetuned tuned = new FineTuneStage(io, run.data).handle(surgeon.handle(first).orElseThrow(), r -> { }).orElseThrow();
         var tunedManifest = store.manifest(CheckpointKey.parse(tuned.checkpoint())).orElseThrow();
         FilterRanking fromFineTuning = FineTuneStage.rankingOf(tunedManifest).orElseThrow();
         assertEquals(128, fromFineTuning.examples(), "the last two batches of 64 hold the 100 images asked for");
@@ -105,8 +108,69 @@ class PipelineStagesTest {
         assertArrayEquals(fromFineTuning.flattened(), used.flattened());
         assertEquals(run.lastMetrics.filtersPerLayer().values().stream().toList(),
                 used.layers().stream().map(l -> l.scores().length).toList());
-        FiltersPruned cut = surgeon.handle(second);
+        FiltersPruned cut = surgeon.handle(second).orElseThrow();
         assertEquals(8, cut.removed().values().stream().mapToInt(f -> f.length).sum());
+    }
+
+    @Test
+    void everyEventIsCheckedBeforeWorkOrReEmitAndARunThatEndedGetsNoOutput(@TempDir Path dir) {
+        var run = new Run(dir, "run-checked", new RunSpec(8, 0.9, 0.5, 3, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
+                "sample", "adam", 1e-3, 64, 1, 128, 5));
+        var ranker = new RankStage(run.io, run.data);
+        var surgeon = new SurgeryStage(run.io);
+        Evaluated verdict = run.start(false);
+        RanksComputed ranks = ranker.handle(verdict, n -> { }).orElseThrow();
+
+        // an unknown run: refused before anything is written under its prefix
+        Evaluated stranger = new Evaluated(1, "run-unknown", 0, "runs/run-unknown/iter-000/base/", Evaluated.CONTINUE, "x", 0,
+                "runs/run-unknown/iter-000/base/", Map.of(), run.spec);
+        var unknown = assertThrows(BadEventException.class, () -> ranker.handle(stranger, n -> { }));
+        assertTrue(unknown.getMessage().contains("not known"), unknown.getMessage());
+        assertEquals(List.of(), run.store.list("run-unknown"));
+
+        // keys outside the run, of another iteration, or climbing out with '..': dead-lettered, also on the re-emit path
+        for (String bad : List.of("runs/other-run/iter-000/base/", "runs/run-checked/iter-002/ranked/",
+                "runs/../iter-001/ranked/", "runs/run-checked/iter-001/pruned/")) {
+            RanksComputed crafted = new RanksComputed(1, run.id, 1, ranks.modelCheckpoint(), bad, Map.of(), run.spec);
+            assertThrows(BadEventException.class, () -> surgeon.handle(crafted), bad);
+        }
+        FiltersPruned pruned = surgeon.handle(ranks).orElseThrow();
+        RanksComputed otherModel = new RanksComputed(1, run.id, 1, "runs/other-run/iter-000/base/", ranks.ranksCheckpoint(),
+                Map.of(), run.spec);
+        assertThrows(BadEventException.class, () -> surgeon.handle(otherModel), "re-emit checks the input too");
+
+        // a missing input checkpoint is refused on the re-emit path as on the computing one
+        Evaluated missing = new Evaluated(1, run.id, 1, "runs/run-checked/iter-001/finetuned/", Evaluated.CONTINUE, "x", 1,
+                "runs/run-checked/iter-001/finetuned/", Map.of(), run.spec);
+        // (bad input either way, never a transient fault: dead-lettered at once)
+        var refused = assertThrows(dev.prune.error.PruningException.class, () -> ranker.handle(missing, n -> { }));
+        assertFalse(refused instanceof dev.prune.error.TransientFault);
+        assertTrue(refused.getMessage().contains("runs/run-checked/iter-001/finetuned/"), refused.getMessage());
+
+        // a cancelled run: the stage drops the event and emits nothing, even where its output is stored
+        run.store.putRunRecord(new dev.prune.store.RunRecord(run.id, dev.prune.store.RunState.CANCELLED, "user", "now"));
+        assertTrue(surgeon.handle(ranks).isEmpty());
+        assertTrue(new FineTuneStage(run.io, run.data).handle(pruned, r -> { }).isEmpty());
+        assertTrue(run.store.manifest(new CheckpointKey(run.id, 1, "finetuned")).isEmpty(), "no work for a cancelled run");
+    }
+
+    @Test
+    void aDuplicateThatLosesTheRaceTakesTheStoredOutputAsItsAnswer(@TempDir Path dir) {
+        var run = new Run(dir, "run-race", new RunSpec(8, 0.9, 0.5, 3, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
+                "sample", "adam", 1e-3, 64, 1, 128, 5));
+        Evaluated verdict = run.start(false);
+        RanksComputed ranks = new RankStage(run.io, run.data).handle(verdict, n -> { }).orElseThrow();
+        FiltersPruned pruned = new SurgeryStage(run.io).handle(ranks).orElseThrow();
+        // the original finished first with a different result (training is not bit-reproducible)
+        var key = new CheckpointKey(run.id, 1, "finetuned");
+        var first = run.io.saveModel(key, run.io.loadModel(pruned.checkpoint()), pruned.checkpoint(), "original",
+                Map.of("finetune_seconds", 1.0, "finetune_images_per_s", 1.0));
+        var duplicate = run.io.saveModel(key, dev.prune.net.VggBuilder.build(dev.prune.net.VggSpec.vggSmall(false, 99)),
+                pruned.checkpoint(), "duplicate", Map.of());
+        assertEquals(first.sha256(), duplicate.sha256(), "first writer wins");
+        assertEquals("original", run.store.manifest(key).orElseThrow().producer());
+        Finetuned out = new FineTuneStage(run.io, run.data).handle(pruned, r -> { }).orElseThrow();
+        assertEquals(key.prefix(), out.checkpoint());
     }
 
     /** A run's store, its base network (trained by the train stage) and the evaluator's ledger of it. */
@@ -127,6 +191,8 @@ class PipelineStagesTest {
             this.id = id;
             this.spec = spec;
             this.evaluator = new EvaluateStage(io, data, MeasureSettings.quick());
+            // what the evaluator writes when it registers a run: stages work only for runs known and RUNNING
+            store.putRunRecord(new dev.prune.store.RunRecord(id, dev.prune.store.RunState.RUNNING, null, "now"));
         }
 
         /** Trains the base network and returns the evaluator's verdict on it. */

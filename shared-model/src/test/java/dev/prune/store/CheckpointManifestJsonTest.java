@@ -43,7 +43,7 @@ class CheckpointManifestJsonTest {
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("key", "run_id", "iteration", "stage", "parent", "producer", "sha256", "model_bytes",
-                "created_at", "architecture", "filters_per_layer", "params", "conv_flops", "total_flops", "extra"),
+                "model_file", "created_at", "architecture", "filters_per_layer", "params", "conv_flops", "total_flops", "extra"),
                 fields);
         assertEquals("runs/r/iter-001/ranked/", json.get("key").asText());
         assertEquals("runs/r/iter-000/base/", json.get("parent").asText());

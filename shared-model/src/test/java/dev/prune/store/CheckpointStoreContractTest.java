@@ -154,7 +154,7 @@ abstract class CheckpointStoreContractTest {
         CheckpointManifest stored = store.put(BASE, file("model.zip", model), meta());
         byte[] tampered = model.clone();
         tampered[100] ^= 1;
-        writeRawObject(BASE.modelKey(), tampered);
+        writeRawObject(stored.modelObjectKey(), tampered);
         Path destination = work.resolve("out/model.zip");
 
         CheckpointCorruptException e = assertThrows(CheckpointCorruptException.class,
@@ -171,8 +171,8 @@ abstract class CheckpointStoreContractTest {
     @Test
     void fetchOfTruncatedModelFailsAndRemovesAnOldDestinationFile() throws Exception {
         byte[] model = randomBytes(4096, 9);
-        store.put(BASE, file("model.zip", model), meta());
-        writeRawObject(BASE.modelKey(), Arrays.copyOf(model, 1000));
+        CheckpointManifest stored = store.put(BASE, file("model.zip", model), meta());
+        writeRawObject(stored.modelObjectKey(), Arrays.copyOf(model, 1000));
         Path destination = file("old.zip", randomBytes(10, 10));
 
         CheckpointCorruptException e = assertThrows(CheckpointCorruptException.class,
@@ -232,6 +232,7 @@ abstract class CheckpointStoreContractTest {
     @Test
     void modelWithoutManifestDoesNotCountAndIsOverwrittenByTheNextPut() throws Exception {
         writeRawObject(BASE.modelKey(), randomBytes(777, 12));
+        writeRawObject(BASE.prefix() + BASE.payloadFile(Sha256.ofBytes(randomBytes(2000, 13))), randomBytes(777, 12));
 
         assertFalse(store.exists(BASE));
         assertTrue(store.manifest(BASE).isEmpty());
@@ -244,6 +245,60 @@ abstract class CheckpointStoreContractTest {
         store.fetch(BASE, destination);
         assertArrayEquals(model, Files.readAllBytes(destination));
         assertEquals(List.of(BASE), store.list("run-1"));
+    }
+
+    @Test
+    void twoWritersRacingOnOneKeyLeaveTheFirstManifestAndItsModelIntact() throws Exception {
+        // as two replicas fine-tuning one duplicated event: different bytes, same key, at the same moment
+        int writers = 4;
+        byte[][] models = new byte[writers][];
+        Path[] files = new Path[writers];
+        for (int i = 0; i < writers; i++) {
+            models[i] = randomBytes(200_000, 40 + i);
+            files[i] = file("racer-" + i + ".zip", models[i]);
+        }
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<java.util.concurrent.Future<CheckpointManifest>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            int n = i;
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return store.put(PRUNED, files[n], meta());
+                } catch (CheckpointExistsException lost) {
+                    return lost.existing();
+                }
+            }));
+        }
+        start.countDown();
+        List<CheckpointManifest> answers = new java.util.ArrayList<>();
+        for (var result : results) {
+            answers.add(result.get());
+        }
+        pool.shutdown();
+
+        CheckpointManifest stored = store.manifest(PRUNED).orElseThrow();
+        for (CheckpointManifest answer : answers) {
+            assertEquals(stored.sha256(), answer.sha256(), "every writer's answer is the stored checkpoint");
+        }
+        Path destination = work.resolve("race/model.zip");
+        store.fetch(PRUNED, destination);
+        byte[] fetched = Files.readAllBytes(destination);
+        assertTrue(java.util.stream.IntStream.range(0, writers).anyMatch(i -> Arrays.equals(models[i], fetched)));
+        assertEquals(stored.sha256(), Sha256.ofFile(destination));
+    }
+
+    @Test
+    void runRecordIsRewrittenAsTheRunMovesOnAndIsNoCheckpoint() {
+        assertTrue(store.runRecord("run-1").isEmpty());
+        store.putRunRecord(new RunRecord("run-1", RunState.RUNNING, null, "2026-01-01T00:00:00Z"));
+        assertEquals(RunState.RUNNING, store.runRecord("run-1").orElseThrow().state());
+        store.putRunRecord(new RunRecord("run-1", RunState.CANCELLED, "asked by user", "2026-01-01T00:01:00Z"));
+        RunRecord ended = store.runRecord("run-1").orElseThrow();
+        assertEquals(RunState.CANCELLED, ended.state());
+        assertEquals("asked by user", ended.reason());
+        assertEquals(List.of(), store.list("run-1"));
     }
 
     @Test

@@ -31,11 +31,11 @@ class FolderCheckpointStoreTest extends CheckpointStoreContractTest {
     @Test
     void putLeavesExactlyTheModelAndManifestOnDisk() throws Exception {
         CheckpointKey key = new CheckpointKey("run-7", 3, "finetuned");
-        store.put(key, file("model.zip", randomBytes(1234, 1)), meta());
+        CheckpointManifest stored = store.put(key, file("model.zip", randomBytes(1234, 1)), meta());
 
         Path folder = root().resolve("runs/run-7/iter-003/finetuned");
         try (Stream<Path> files = Files.list(folder)) {
-            assertEquals(List.of("manifest.json", "model.zip"),
+            assertEquals(List.of("manifest.json", "model-" + stored.sha256() + ".zip"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         String json = Files.readString(folder.resolve("manifest.json"));

@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
@@ -41,10 +42,14 @@ public class Surgeon {
     @Incoming(IN)
     @Outgoing(OUT)
     @Blocking(value = "surgeon", ordered = false)
-    public Record<String, String> prune(String json) {
-        return events.handle(IN, OUT, json, () -> {
+    public Record<String, String> prune(ConsumerRecord<String, String> record) {
+        return events.handle(IN, OUT, record, json -> {
             RanksComputed in = EventCodec.decode(json, RanksComputed.class);
-            FiltersPruned out = metrics.timeStage(STAGE, () -> stage.handle(in));
+            FiltersPruned out = metrics.timeStage(STAGE, () -> stage.handle(in)).orElse(null);
+            if (out == null) {
+                LOG.infof("run %s has ended: its ranks-computed event of iteration %d is dropped", in.runId(), in.iteration());
+                return null;
+            }
             LOG.infof("run %s iteration %d: %d filters removed, %s filters per layer, at %s", out.runId(), out.iteration(),
                     out.removed().values().stream().mapToInt(f -> f.length).sum(), out.filtersPerLayer(), out.checkpoint());
             return out;

@@ -70,6 +70,10 @@ class SurgeonServiceIT {
         fixture = StageServiceFixture.start(dir, Map.of(IN, 3, OUT, 3, DLQ, 1));
         topics = fixture.topics();
         store = fixture.store();
+        for (String run : java.util.List.of("run-a", "run-b", "run-corrupt", "run-missing")) {
+            // what the evaluator writes when it registers a run: stages work only for runs known and RUNNING
+            store.putRunRecord(new dev.prune.store.RunRecord(run, dev.prune.store.RunState.RUNNING, null, "test"));
+        }
         var io = fixture.io();
         var ranker = new RankStage(io, new DataCatalog(MNIST));
         for (String run : List.of("run-a", "run-b", "run-corrupt")) {
@@ -82,7 +86,8 @@ class SurgeonServiceIT {
             ranks.put(run, ranker.handle(verdict, n -> { }).orElseThrow());
         }
         // the surgeon must refuse a model that no longer matches its manifest's sha256
-        Files.write(dir.resolve("store/runs/run-corrupt/iter-000/base/model.zip"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+        String stored = store.manifest(CheckpointKey.parse("runs/run-corrupt/iter-000/base/")).orElseThrow().modelObjectKey();
+        Files.write(dir.resolve("store").resolve(stored), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
         service = fixture.startService("surgeon-service", "surgeon-service.log", Map.of());
     }

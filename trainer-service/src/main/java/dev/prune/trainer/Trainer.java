@@ -14,6 +14,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
@@ -50,11 +51,16 @@ public class Trainer {
     @Incoming(FINETUNE_IN)
     @Outgoing(FINETUNE_OUT)
     @Blocking(value = "finetune", ordered = false)
-    public Record<String, String> fineTune(String json) {
-        return events.handle(FINETUNE_IN, FINETUNE_OUT, json, () -> {
+    public Record<String, String> fineTune(ConsumerRecord<String, String> record) {
+        return events.handle(FINETUNE_IN, FINETUNE_OUT, record, json -> {
             FiltersPruned in = EventCodec.decode(json, FiltersPruned.class);
             Finetuned out = metrics.timeStage("finetune",
-                    () -> fineTune.handle(in, report -> metrics.imagesPerSecond("finetune", report.imagesPerSecond())));
+                    () -> fineTune.handle(in, report -> metrics.imagesPerSecond("finetune", report.imagesPerSecond())))
+                    .orElse(null);
+            if (out == null) {
+                LOG.infof("run %s has ended: its filters-pruned event of iteration %d is dropped", in.runId(), in.iteration());
+                return null;
+            }
             LOG.infof("run %s iteration %d: fine-tuned at %s (%.1f images/s)", out.runId(), out.iteration(), out.checkpoint(),
                     out.fineTuneImagesPerSecond());
             return out;
@@ -64,8 +70,8 @@ public class Trainer {
     @Incoming(TRAIN_IN)
     @Outgoing(TRAIN_OUT)
     @Blocking(value = "train", ordered = false)
-    public Record<String, String> train(String json) {
-        return events.handle(TRAIN_IN, TRAIN_OUT, json, () -> {
+    public Record<String, String> train(ConsumerRecord<String, String> record) {
+        return events.handle(TRAIN_IN, TRAIN_OUT, record, json -> {
             TrainRequested in = EventCodec.decode(json, TrainRequested.class);
             Trained out = metrics.timeStage("train",
                     () -> train.handle(in, report -> metrics.imagesPerSecond("train", report.imagesPerSecond())));

@@ -71,6 +71,10 @@ class TrainerServiceIT {
                 Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
         topics = fixture.topics();
         store = fixture.store();
+        for (String run : java.util.List.of("run-a", "run-b")) {
+            // what the evaluator writes when it registers a run: stages work only for runs known and RUNNING
+            store.putRunRecord(new dev.prune.store.RunRecord(run, dev.prune.store.RunState.RUNNING, null, "test"));
+        }
         var io = fixture.io();
         var ranker = new RankStage(io, new DataCatalog(MNIST));
         var surgeon = new SurgeryStage(io);
@@ -78,7 +82,7 @@ class TrainerServiceIT {
             String base = "runs/" + run + "/iter-000/base/";
             io.saveModel(CheckpointKey.parse(base), VggBuilder.build(VggSpec.vggSmall(false, 0)), null, "test", Map.of());
             var verdict = new Evaluated(1, run, 0, base, Evaluated.CONTINUE, "test", 0, base, Map.of(), SPEC);
-            pruned.put(run, surgeon.handle(ranker.handle(verdict, n -> { }).orElseThrow()));
+            pruned.put(run, surgeon.handle(ranker.handle(verdict, n -> { }).orElseThrow()).orElseThrow());
         }
         service = fixture.startService("trainer-service", "trainer-service.log", Map.of());
     }

@@ -18,7 +18,16 @@ import dev.prune.events.EventCodec;
 import dev.prune.events.PipelineEvent;
 import dev.prune.events.StartPruning;
 import dev.prune.store.CheckpointStore;
+import dev.prune.error.PruningException;
+import dev.prune.evaluator.ledger.RunRecords;
+import dev.prune.evaluator.ledger.RunStatus;
+import dev.prune.evaluator.ledger.UnknownRunException;
+import dev.prune.evaluator.security.ApiKeyIdentities;
+import dev.prune.pipeline.DataCatalog;
+import dev.prune.service.StageMetrics;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -45,19 +54,51 @@ public class RunResource {
     private static final Logger LOG = Logger.getLogger(RunResource.class);
     private static final int MAX_LIMIT = 1000;
 
+    /** Longest error message a caller gets back: a 400 never echoes a huge value. */
+    static final int MAX_MESSAGE = 600;
+
     private final RunLedger ledger;
     private final StartPruningPublisher publisher;
     private final CheckpointStore store;
     private final ObjectMapper json;
+    private final DataCatalog data;
+    private final RunLimits limits;
+    private final RunRecords records;
+    private final StageMetrics metrics;
 
-    public RunResource(RunLedger ledger, StartPruningPublisher publisher, CheckpointStore store, ObjectMapper json) {
+    public RunResource(RunLedger ledger, StartPruningPublisher publisher, CheckpointStore store, ObjectMapper json,
+                       DataCatalog data, RunLimits limits, RunRecords records, StageMetrics metrics) {
         this.ledger = ledger;
         this.publisher = publisher;
         this.store = store;
         this.json = json;
+        this.data = data;
+        this.limits = limits;
+        this.records = records;
+        this.metrics = metrics;
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(ApiKeyIdentities.OPERATOR)
+    @Operation(summary = "Cancel a run: it becomes CANCELLED and every stage drops its events from then on")
+    public Response cancel(@PathParam("id") String id) {
+        RunEntity run;
+        try {
+            run = ledger.cancel(id);
+        } catch (UnknownRunException e) {
+            return notFound(id);
+        } catch (LedgerConflictException e) {
+            return error(Response.Status.CONFLICT, e.getMessage());
+        }
+        records.write(id, RunStatus.CANCELLED, run.stopReason);
+        metrics.removeRunGauges(id);
+        LOG.infof("run %s cancelled", id);
+        return Response.ok(RunDetail.of(run, ledger.iterations(id))).build();
     }
 
     @GET
+    @RolesAllowed({ApiKeyIdentities.VIEWER, ApiKeyIdentities.OPERATOR})
     @Operation(summary = "The runs, newest first")
     public List<RunSummary> list(@QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -70,6 +111,7 @@ public class RunResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ApiKeyIdentities.VIEWER, ApiKeyIdentities.OPERATOR})
     @Operation(summary = "One run with its spec and every iteration")
     public Response get(@PathParam("id") String id) {
         return ledger.run(id)
@@ -79,6 +121,7 @@ public class RunResource {
 
     @GET
     @Path("/{id}/report")
+    @RolesAllowed({ApiKeyIdentities.VIEWER, ApiKeyIdentities.OPERATOR})
     @Operation(summary = "The run's result against its base network (numbers; GET /runs/{id}/report/summary.html for the charts)")
     public Response report(@PathParam("id") String id) {
         return ledger.run(id)
@@ -88,6 +131,7 @@ public class RunResource {
 
     @GET
     @Path("/{id}/report/{file}")
+    @RolesAllowed({ApiKeyIdentities.VIEWER, ApiKeyIdentities.OPERATOR})
     @Produces({MediaType.TEXT_HTML, "text/markdown", MediaType.APPLICATION_JSON, "image/png"})
     @Operation(summary = "One file of the run's report, as the CLI writes it: summary.html (open this one in a browser),"
             + " summary.md, report.json, accuracy-vs-flops.png, filters-per-layer.png")
@@ -104,13 +148,16 @@ public class RunResource {
     }
 
     @POST
+    @RolesAllowed(ApiKeyIdentities.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a run: validates the spec and publishes start-pruning (202; the run id is in the answer)")
     public Response start(JsonNode body, @Context UriInfo uri) {
         StartRun request;
         try {
             request = StartRunRequests.read(body);
-        } catch (InvalidRequest e) {
+            limits.check(request.spec());
+            data.checkAllowed(request.spec().dataset());
+        } catch (InvalidRequest | PruningException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
         }
         String base = request.baseCheckpoint().prefix();
@@ -151,6 +198,13 @@ public class RunResource {
     }
 
     private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(bounded(message))).build();
+    }
+
+    static String bounded(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE) + "... (" + (message.length() - MAX_MESSAGE) + " more characters cut)";
     }
 }

@@ -88,8 +88,8 @@ public class RunLedger {
         if (base.isPresent()) {
             return new Admission.Replay(base.get().evaluatedEvent);
         }
-        if (run.status == RunStatus.COMPLETED) {
-            return new Admission.Skip("run " + runId + " is COMPLETED but has no base iteration");
+        if (run.status == RunStatus.COMPLETED || run.status == RunStatus.CANCELLED) {
+            return new Admission.Skip("run " + runId + " is " + run.status + "; its start-pruning event is not evaluated");
         }
         run.status = RunStatus.RUNNING;
         run.failureReason = null;
@@ -115,8 +115,8 @@ public class RunLedger {
             return new Admission.Skip("run " + runId + " has FAILED (" + run.failureReason + "); iteration " + iteration
                     + " is not evaluated");
         }
-        if (run.status == RunStatus.COMPLETED) {
-            return new Admission.Skip("run " + runId + " is COMPLETED; iteration " + iteration + " is not evaluated");
+        if (run.status == RunStatus.COMPLETED || run.status == RunStatus.CANCELLED) {
+            return new Admission.Skip("run " + runId + " is " + run.status + "; iteration " + iteration + " is not evaluated");
         }
         return new Admission.Proceed();
     }
@@ -182,7 +182,7 @@ public class RunLedger {
         row.createdAt = now;
         row.persist();
 
-        boolean publish = run.status != RunStatus.FAILED;
+        boolean publish = !run.status.ended();
         if (publish) {
             run.bestIteration = verdict.bestIteration();
             if (Evaluated.STOP.equals(verdict.decision())) {
@@ -198,14 +198,18 @@ public class RunLedger {
     }
 
     /**
-     * Marks a run FAILED (creating its row when the ledger has never seen it).
+     * Marks a RUNNING (or just CREATED) run FAILED. A run the ledger has never seen, or one that has ended, is left as
+     * it is: a dead letter must not create runs or change finished ones.
      *
      * @param specJson the run's spec when the failed event carried one, else null
+     * @return whether the run was changed
      */
     @Transactional
-    public void markFailed(String runId, String reason, String topic, String specJson) {
-        insertIfAbsent(runId, RunStatus.FAILED);
+    public boolean markFailed(String runId, String reason, String topic, String specJson) {
         RunEntity run = lock(runId);
+        if (run == null || run.status.ended()) {
+            return false;
+        }
         run.status = RunStatus.FAILED;
         run.failureReason = reason;
         run.failureTopic = topic;
@@ -213,6 +217,29 @@ public class RunLedger {
             run.spec = specJson;
         }
         run.updatedAt = Instant.now();
+        return true;
+    }
+
+    /**
+     * DELETE /runs/{id}: a CREATED or RUNNING run becomes CANCELLED.
+     *
+     * @throws UnknownRunException     when the ledger has no such run
+     * @throws LedgerConflictException when the run has already ended
+     */
+    @Transactional
+    public RunEntity cancel(String runId) {
+        RunEntity run = lock(runId);
+        if (run == null) {
+            throw new UnknownRunException(runId, "cancel");
+        }
+        if (run.status.ended()) {
+            throw new LedgerConflictException("run " + runId + " has already ended (" + run.status + "); only CREATED or "
+                    + "RUNNING runs can be cancelled");
+        }
+        run.status = RunStatus.CANCELLED;
+        run.stopReason = "cancelled by a user";
+        run.updatedAt = Instant.now();
+        return run;
     }
 
     @Transactional

@@ -9,5 +9,21 @@ public enum RunStatus {
     /** Stopped by the policy; {@code final_checkpoint} is the result. */
     COMPLETED,
     /** An event of the run could not be processed (see {@code failure_reason}). */
-    FAILED
+    FAILED,
+    /** Cancelled by a user (DELETE /runs/{id}); stages drop its events. */
+    CANCELLED;
+
+    public boolean ended() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The state every stage reads from the store; CREATED runs have no record there yet. */
+    public dev.prune.store.RunState storeState() {
+        return switch (this) {
+            case CREATED, RUNNING -> dev.prune.store.RunState.RUNNING;
+            case COMPLETED -> dev.prune.store.RunState.COMPLETED;
+            case FAILED -> dev.prune.store.RunState.FAILED;
+            case CANCELLED -> dev.prune.store.RunState.CANCELLED;
+        };
+    }
 }

@@ -12,6 +12,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import dev.prune.evaluator.ledger.RunRecords;
+import dev.prune.evaluator.ledger.RunStatus;
+import dev.prune.service.FaultRetry;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Consumes every pipeline dead-letter topic ({@code <topic>.dlq}) and marks the run FAILED with the
@@ -25,11 +30,22 @@ public class DeadLetters {
     public static final String TOPIC_HEADER = "dead-letter-topic";
 
     private final RunLedger ledger;
+    private final RunRecords records;
     private final StageMetrics metrics;
+    private final FaultRetry retry;
+    private final int maxAttempts;
+    private final Duration maxDuration;
 
-    public DeadLetters(RunLedger ledger, StageMetrics metrics) {
+    public DeadLetters(RunLedger ledger, RunRecords records, StageMetrics metrics, FaultRetry retry,
+                       @ConfigProperty(name = "evaluator.dead-letters.max-attempts", defaultValue = "100") int maxAttempts,
+                       @ConfigProperty(name = "evaluator.dead-letters.max-duration", defaultValue = "PT30M")
+                       Duration maxDuration) {
         this.ledger = ledger;
+        this.records = records;
         this.metrics = metrics;
+        this.retry = retry;
+        this.maxAttempts = maxAttempts;
+        this.maxDuration = maxDuration;
     }
 
     @Incoming("dead-letters")
@@ -44,21 +60,49 @@ public class DeadLetters {
         metrics.eventFailed(topic, "dead-letter");
         String runId = record.key() != null && !record.key().isBlank() ? record.key() : EventCodec.runIdOf(record.value());
         String reason = header(record, REASON_HEADER);
-        if (reason == null || reason.isBlank()) {
-            reason = "event sent to " + record.topic() + " without a " + REASON_HEADER + " header";
+        if (reason == null || reason.isBlank() || header(record, TOPIC_HEADER) == null) {
+            // only SmallRye's dead-letter strategy in a stage writes both headers: anything else changes no run
+            LOG.warnf("record on %s (partition %d, offset %d, key %s) is no stage's dead letter (no %s / %s header); "
+                    + "no run is changed", record.topic(), record.partition(), record.offset(), abbreviated(record.key()),
+                    REASON_HEADER, TOPIC_HEADER);
+            return;
         }
         if (runId == null) {
             LOG.errorf("dead letter on %s (partition %d, offset %d) names no run; nothing to mark: %s", record.topic(),
                     record.partition(), record.offset(), reason);
             return;
         }
-        LOG.warnf("run %s FAILED: %s event dead-lettered: %s", runId, topic, reason);
+        String failedTopic = topic;
+        String why = reason;
+        boolean changed;
         try {
-            ledger.markFailed(runId, reason, topic, specOf(record.value()));
+            // never acknowledged before it is recorded: a database away is waited for (bounded, then the channel fails
+            // and the record is redelivered after a restart)
+            changed = retry.withRetries("recording the dead letter of run " + runId, () -> {
+                boolean marked = ledger.markFailed(runId, why, failedTopic, specOf(record.value()));
+                if (marked) {
+                    records.write(runId, RunStatus.FAILED, why);
+                    metrics.removeRunGauges(runId);
+                }
+                return marked;
+            }, maxAttempts, maxDuration);
+        } catch (FaultRetry.RetriesExhaustedException e) {
+            throw e;
         } catch (RuntimeException e) {
-            // e.g. a run id that breaks the column: record it, never stop consuming dead letters
+            // e.g. a run id that breaks the column: bad input, record it, never stop consuming dead letters
             LOG.errorf(e, "cannot mark run %s FAILED", runId);
+            return;
         }
+        if (changed) {
+            LOG.warnf("run %s FAILED: %s event dead-lettered: %s", runId, topic, reason);
+        } else {
+            LOG.infof("dead letter of run %s on %s changes nothing: the run is unknown or has ended (%s)", runId, topic,
+                    reason);
+        }
+    }
+
+    private static String abbreviated(String value) {
+        return value == null || value.length() <= 80 ? value : value.substring(0, 80) + "...";
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -7,6 +7,7 @@ import dev.prune.events.StartPruning;
 import dev.prune.service.EventHandling;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -30,20 +31,20 @@ public class PipelineConsumers {
 
     @Incoming("start-pruning")
     @Blocking(value = WORKER_POOL, ordered = false)
-    public void onStartPruning(String payload) {
-        handle(Topics.START_PRUNING, payload, () -> evaluator.start(EventCodec.decode(payload, StartPruning.class)));
+    public void onStartPruning(ConsumerRecord<String, String> record) {
+        handle(Topics.START_PRUNING, record, payload -> evaluator.start(EventCodec.decode(payload, StartPruning.class)));
     }
 
     @Incoming("finetuned")
     @Blocking(value = WORKER_POOL, ordered = false)
-    public void onFinetuned(String payload) {
-        handle(Topics.FINETUNED, payload, () -> evaluator.finetuned(EventCodec.decode(payload, Finetuned.class)));
+    public void onFinetuned(ConsumerRecord<String, String> record) {
+        handle(Topics.FINETUNED, record, payload -> evaluator.finetuned(EventCodec.decode(payload, Finetuned.class)));
     }
 
     /** The evaluator publishes through its own publishers, so the shared handling runs with no output event. */
-    private void handle(String topic, String payload, Runnable work) {
-        events.handle(topic, null, payload, () -> {
-            work.run();
+    private void handle(String topic, ConsumerRecord<String, String> record, java.util.function.Consumer<String> work) {
+        events.handle(topic, null, record, payload -> {
+            work.accept(payload);
             return null;
         });
     }
