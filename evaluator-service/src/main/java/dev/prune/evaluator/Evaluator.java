@@ -73,7 +73,7 @@ public class Evaluator {
     /** finetuned: evaluate the fine-tuned network of an iteration. */
     public void finetuned(Finetuned event) {
         CheckpointKey tuned = check.ownKey(event, "checkpoint", event.checkpoint(), event.iteration(), Set.of("finetuned"));
-        check.ownKey(event, "parent_checkpoint", event.parentCheckpoint(), event.iteration(), Set.of("pruned"));
+        check.inRun(event, "parent_checkpoint", event.parentCheckpoint());
         Admission admission = ledger.admitIteration(event.runId(), event.iteration());
         if (answered(event, tuned, admission)) {
             return;

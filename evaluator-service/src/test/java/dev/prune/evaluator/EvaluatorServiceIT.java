@@ -225,6 +225,24 @@ class EvaluatorServiceIT {
     }
 
     @Test
+    void bearerTokensSignedByTheConfiguredIssuerCarryTheirRoles() {
+        String base = pipeline.saveModel(TestPipeline.runId("jwt"), 0, "base", null);
+        String viewer = token("https://pruning.local/issuer", "viewer");
+        String operator = token("https://pruning.local/issuer", "operator");
+        String stranger = token("https://someone.else/issuer", "operator");
+        given().auth().oauth2(viewer).get("/runs").then().statusCode(200);
+        given().auth().oauth2(stranger).get("/runs").then().statusCode(401);
+        String body = "{\"run_id\": \"" + TestPipeline.runId("jwt-run") + "\", \"base_checkpoint\": \"" + base + "\"}";
+        given().auth().oauth2(viewer).contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(403);
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(202);
+    }
+
+    private static String token(String issuer, String role) {
+        return io.smallrye.jwt.build.Jwt.issuer(issuer).subject("it-user").groups(java.util.Set.of(role))
+                .expiresIn(300).sign(EvaluatorTestResource.TOKEN_KEYS.getPrivate());
+    }
+
+    @Test
     void dataSetsOutsideTheAllowedRootAndOversizedRequestsGetShortClear400s() {
         String base = pipeline.saveModel(TestPipeline.runId("limits"), 0, "base", null);
         for (String dataset : List.of("folder:/etc", "folder:../../etc", "folder:/tmp")) {

@@ -29,6 +29,19 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
     static final String OPERATOR_KEY = "it-operator-key-0123456789abcdef";
     static final String VIEWER_KEY = "it-viewer-key-0123456789abcdef";
 
+    /** Signs the bearer tokens the tests send; its public half is the service's mp.jwt.verify.publickey. */
+    static final java.security.KeyPair TOKEN_KEYS = tokenKeys();
+
+    private static java.security.KeyPair tokenKeys() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Path root;
     private KafkaBroker broker;
 
@@ -61,6 +74,8 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
         config.put("evaluator.db.schema", SCHEMA);
         config.put("pruning.auth.operator-key", OPERATOR_KEY);
         config.put("pruning.auth.viewer-key", VIEWER_KEY);
+        config.put("mp.jwt.verify.publickey",
+                java.util.Base64.getEncoder().encodeToString(TOKEN_KEYS.getPublic().getEncoded()));
         config.put("pruning.data.folder-root", root.resolve("images").toString());
         // a measurement on 2 cores: keep the latency runs short
         config.put("pruning.measure.latency-warmup", "2");

@@ -12,6 +12,8 @@ import dev.prune.pipeline.TrainStage;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointStore;
 import dev.prune.store.CheckpointStores;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -50,13 +52,14 @@ public class PipelineBeans {
     @Produces
     @Singleton
     CheckpointIO checkpointIO(CheckpointStore store, @ConfigProperty(name = "pruning.scratch-dir") Path scratch,
-                              io.micrometer.core.instrument.MeterRegistry registry) {
+                              @ConfigProperty(name = "pruning.debug.pause-before-store", defaultValue = "PT0S")
+                              java.time.Duration pauseBeforeStore,
+                              MeterRegistry registry) {
         Nd4jRuntime.configure();
-        CheckpointIO io = new CheckpointIO(store, scratch);
+        CheckpointIO checkpoints = new CheckpointIO(store, scratch, pauseBeforeStore);
         // pruning_checkpoints_computed_total: stage outputs actually computed, so a duplicate's re-emit shows as none
-        io.micrometer.core.instrument.FunctionCounter.builder("pruning.checkpoints.computed", io, CheckpointIO::computedCount)
-                .register(registry);
-        return io;
+        FunctionCounter.builder("pruning.checkpoints.computed", checkpoints, CheckpointIO::computedCount).register(registry);
+        return checkpoints;
     }
 
     @Produces

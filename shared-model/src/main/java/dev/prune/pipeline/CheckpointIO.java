@@ -24,9 +24,20 @@ public final class CheckpointIO {
     private final Path scratch;
     private final java.util.concurrent.atomic.LongAdder computed = new java.util.concurrent.atomic.LongAdder();
 
+    private final java.time.Duration pauseBeforeStore;
+
     public CheckpointIO(CheckpointStore store, Path scratch) {
+        this(store, scratch, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param pauseBeforeStore a wait between computing an output and storing it, announced in the log: the hook the
+     *                         crash tests kill a service in (work done, output not stored); zero in production
+     */
+    public CheckpointIO(CheckpointStore store, Path scratch, java.time.Duration pauseBeforeStore) {
         this.store = store;
         this.scratch = scratch;
+        this.pauseBeforeStore = pauseBeforeStore;
     }
 
     public CheckpointStore store() {
@@ -110,6 +121,15 @@ public final class CheckpointIO {
      * the bytes differ), takes the stored one as the answer: a duplicate never fails a run.
      */
     private CheckpointManifest firstWriterWins(CheckpointKey key, Path file, CheckpointMetadata meta) {
+        if (!pauseBeforeStore.isZero()) {
+            LOG.warn("output {} computed, not stored yet: storing it in {} ms (pruning.debug.pause-before-store)", key,
+                    pauseBeforeStore.toMillis());
+            try {
+                Thread.sleep(pauseBeforeStore.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             return store.put(key, file, meta);
         } catch (CheckpointExistsException e) {

@@ -37,12 +37,7 @@ public final class StageInputCheck {
      * {@code stages}.
      */
     public CheckpointKey ownKey(PipelineEvent event, String field, String value, int iteration, Set<String> stages) {
-        CheckpointKey key;
-        try {
-            key = CheckpointKey.parse(value);
-        } catch (InvalidCheckpointKeyException e) {
-            throw new BadEventException(event.runId(), field + " of run " + event.runId() + ": " + e.getMessage(), e);
-        }
+        CheckpointKey key = parse(event, field, value);
         if (!key.runId().equals(event.runId()) || key.iteration() != iteration || !stages.contains(key.stage())) {
             throw new BadEventException(event.runId(), field + " '" + key.prefix() + "' is not a checkpoint of this event: "
                     + "a " + event.getClass().getSimpleName() + " of run " + event.runId() + " at iteration " + iteration
@@ -50,6 +45,24 @@ public final class StageInputCheck {
                     + "/ there", null);
         }
         return key;
+    }
+
+    /** A checkpoint an event field names that must lie inside the event's own run, at any iteration and stage. */
+    public CheckpointKey inRun(PipelineEvent event, String field, String value) {
+        CheckpointKey key = parse(event, field, value);
+        if (!key.runId().equals(event.runId())) {
+            throw new BadEventException(event.runId(), field + " '" + key.prefix() + "' lies outside run " + event.runId()
+                    + "; an event names only checkpoints under runs/" + event.runId() + "/", null);
+        }
+        return key;
+    }
+
+    private static CheckpointKey parse(PipelineEvent event, String field, String value) {
+        try {
+            return CheckpointKey.parse(value);
+        } catch (InvalidCheckpointKeyException e) {
+            throw new BadEventException(event.runId(), field + " of run " + event.runId() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The input checkpoint's manifest, once its payload was fetched and its sha256 verified. */

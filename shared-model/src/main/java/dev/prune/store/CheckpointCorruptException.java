@@ -26,7 +26,7 @@ public class CheckpointCorruptException extends CheckpointStoreException {
     static CheckpointCorruptException hashMismatch(CheckpointKey key, String store, CheckpointManifest manifest,
                                                    String actualSha256, long actualBytes) {
         return new CheckpointCorruptException(key, "checkpoint " + key + " in " + store + " is corrupt: "
-                + CheckpointKey.MODEL_FILE + " has sha256 " + actualSha256 + " (" + actualBytes + " bytes) but its "
+                + manifest.modelObjectKey() + " has sha256 " + actualSha256 + " (" + actualBytes + " bytes) but its "
                 + "manifest expects sha256 " + manifest.sha256() + " (" + manifest.modelBytes() + " bytes); "
                 + "do not use it: delete " + key + " from the store and re-run the stage that produced it ("
                 + manifest.producer() + ")", manifest.sha256(), actualSha256);
@@ -34,7 +34,7 @@ public class CheckpointCorruptException extends CheckpointStoreException {
 
     static CheckpointCorruptException modelMissing(CheckpointKey key, String store, CheckpointManifest manifest) {
         return new CheckpointCorruptException(key, "checkpoint " + key + " in " + store + " is corrupt: its manifest "
-                + "exists but " + CheckpointKey.MODEL_FILE + " is missing; delete " + key + " from the store and "
+                + "exists but " + manifest.modelObjectKey() + " is missing; delete " + key + " from the store and "
                 + "re-run the stage that produced it (" + manifest.producer() + ")", manifest.sha256(), null);
     }
 

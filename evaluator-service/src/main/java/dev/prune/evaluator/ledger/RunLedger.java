@@ -202,11 +202,14 @@ public class RunLedger {
      * it is: a dead letter must not create runs or change finished ones.
      *
      * @param specJson the run's spec when the failed event carried one, else null
-     * @return whether the run was changed
+     * @return whether the run is FAILED by this dead letter (now, or by an earlier attempt to record it)
      */
     @Transactional
     public boolean markFailed(String runId, String reason, String topic, String specJson) {
         RunEntity run = lock(runId);
+        if (run != null && run.status == RunStatus.FAILED && reason.equals(run.failureReason)) {
+            return true; // recorded by an earlier attempt of this same dead letter
+        }
         if (run == null || run.status.ended()) {
             return false;
         }
