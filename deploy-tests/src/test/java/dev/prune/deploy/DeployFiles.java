@@ -215,6 +215,90 @@ final class DeployFiles {
         return result.isEmpty() ? fallback : result;
     }
 
+    // ---- what each service does on Kafka (the ACLs it needs) ----
+
+    /** The Kafka user (SCRAM user, Strimzi KafkaUser, ACL principal) of each service. */
+    static final Map<String, String> KAFKA_USERS = Map.of("evaluator-service", "evaluator", "ranker-service", "ranker",
+            "surgeon-service", "surgeon", "trainer-service", "trainer");
+
+    /** The topics a service reads and writes, and its consumer groups: exactly the ACLs it needs. */
+    record KafkaAccess(Set<String> readTopics, Set<String> writeTopics, Set<String> groups) {
+        /** "Read topic X", "Write topic Y", "Read group G", sorted: comparable with a set of ACLs. */
+        Set<String> acls() {
+            Set<String> acls = new java.util.TreeSet<>();
+            readTopics.forEach(t -> acls.add("Read topic " + t));
+            writeTopics.forEach(t -> acls.add("Write topic " + t));
+            groups.forEach(g -> acls.add("Read group " + g));
+            return acls;
+        }
+    }
+
+    private static final Pattern CHANNEL = Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.connector");
+
+    /**
+     * What a service consumes and produces on Kafka, read from its application.properties: every
+     * {@code smallrye-kafka} channel's {@code topic(s)} (default: the channel's name), the incoming ones'
+     * {@code group.id}, and the {@code dead-letter-queue.topic} of those with {@code failure-strategy=dead-letter-queue}
+     * (SmallRye's default {@code dead-letter-topic-<channel>}), channel attributes falling back to
+     * {@code mp.messaging.connector.smallrye-kafka.*}.
+     */
+    static KafkaAccess kafkaAccess(String service) {
+        Properties p = applicationProperties(service)
+                .orElseThrow(() -> new AssertionError(service + " has no src/main/resources/application.properties"));
+        Set<String> read = new java.util.TreeSet<>();
+        Set<String> write = new java.util.TreeSet<>();
+        Set<String> groups = new java.util.TreeSet<>();
+        for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            Matcher m = CHANNEL.matcher(name);
+            if (!m.matches() || !"smallrye-kafka".equals(p.getProperty(name).strip())) {
+                continue;
+            }
+            boolean incoming = m.group(1).equals("incoming");
+            String channel = m.group(2);
+            String where = service + " channel " + m.group(1) + "." + channel;
+            if (incoming) {
+                if (Boolean.parseBoolean(attribute(p, m.group(1), channel, "pattern", "false", where))) {
+                    throw new AssertionError(where + " subscribes to a topic pattern: its ACLs cannot be derived");
+                }
+                String topics = attribute(p, "incoming", channel, "topics", null, where);
+                List<String> names = topics != null ? List.of(topics.split(","))
+                        : List.of(attribute(p, "incoming", channel, "topic", channel, where));
+                names.stream().map(String::strip).filter(t -> !t.isEmpty()).forEach(read::add);
+                groups.add(attribute(p, "incoming", channel, "group.id",
+                        p.getProperty("kafka.group.id", p.getProperty("quarkus.application.name", service)), where).strip());
+                if ("dead-letter-queue".equals(attribute(p, "incoming", channel, "failure-strategy", "fail", where).strip())) {
+                    write.add(attribute(p, "incoming", channel, "dead-letter-queue.topic", "dead-letter-topic-" + channel, where).strip());
+                }
+            } else {
+                write.add(attribute(p, "outgoing", channel, "topic", channel, where).strip());
+            }
+        }
+        if (read.isEmpty() && write.isEmpty()) {
+            throw new AssertionError(service + " has no smallrye-kafka channel in its application.properties");
+        }
+        return new KafkaAccess(read, write, groups);
+    }
+
+    private static String attribute(Properties p, String direction, String channel, String key, String fallback, String where) {
+        String value = p.getProperty("mp.messaging." + direction + "." + channel + "." + key,
+                p.getProperty("mp.messaging.connector.smallrye-kafka." + key, fallback));
+        if (value != null && value.contains("${")) {
+            throw new AssertionError(where + ": " + key + " is an expression (" + value + "); its ACLs cannot be derived");
+        }
+        return value;
+    }
+
+    /**
+     * Names of environment variables and config keys that hold secrets: a password, secret, token, credential,
+     * JAAS config, or a key ({@code ..._KEY}, {@code ...-key}; not a {@code PUBLICKEY_LOCATION}).
+     */
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|secret|token|credential|jaas).*|(?i).*[_.-]key([_.-].*)?");
+
+    static boolean secretName(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
     // ---- external tools ----
 
     /** An executable of that name on the PATH. */
@@ -244,12 +328,20 @@ final class DeployFiles {
 
     /** Runs a command in the repository root. */
     static Result run(List<String> command, long timeoutSeconds) {
+        return run(command, timeoutSeconds, Map.of(), Set.of());
+    }
+
+    /** Runs a command in the repository root, with these variables set and those removed from its environment. */
+    static Result run(List<String> command, long timeoutSeconds, Map<String, String> setEnv, Set<String> removeEnv) {
         try {
             Path out = Files.createTempFile("deploy-tests", ".out");
             Path err = Files.createTempFile("deploy-tests", ".err");
             try {
-                Process process = new ProcessBuilder(command).directory(root().toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                removeEnv.forEach(builder.environment()::remove);
+                builder.environment().putAll(setEnv);
+                Process process = builder.start();
                 process.getOutputStream().close();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
