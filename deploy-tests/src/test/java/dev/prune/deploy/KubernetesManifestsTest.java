@@ -232,16 +232,56 @@ class KubernetesManifestsTest {
         String secret = string(env, "valueFrom", "secretKeyRef", "name");
         if (secret != null) {
             String key = string(env, "valueFrom", "secretKeyRef", "key");
-            assertTrue(secretData(get("Secret", secret)).containsKey(key), "Secret " + secret + " has no key " + key);
+            checkSecretKey(secret, key, "env " + string(env, "name"));
             return "secret:" + secret + "/" + key;
         }
         String cm = string(env, "valueFrom", "configMapKeyRef", "name");
         if (cm != null) {
             String key = string(env, "valueFrom", "configMapKeyRef", "key");
+            if (find("ConfigMap", cm).isEmpty() && "true".equals(string(env, "valueFrom", "configMapKeyRef", "optional"))) {
+                assertTrue(readme().contains("create configmap " + cm) && readme().contains("--from-literal=" + key + "="),
+                        "optional ConfigMap " + cm + " (key " + key + ") is not in the manifests and deploy/README.md does not"
+                                + " show how to create it (kubectl create configmap " + cm + " --from-literal=" + key + "=...)");
+                return "configmap:" + cm + "/" + key + " (optional)";
+            }
             assertTrue(map(at(get("ConfigMap", cm), "data"), cm).containsKey(key), "ConfigMap " + cm + " has no key " + key);
             return "configmap:" + cm + "/" + key;
         }
         return "";
+    }
+
+    /** Keys of the Secret Strimzi's user operator writes for a KafkaUser with SCRAM-SHA-512. */
+    private static final Set<String> STRIMZI_SCRAM_KEYS = Set.of("password", "sasl.jaas.config");
+
+    /**
+     * A Secret key that exists: in a Secret of the manifests, in the Secret Strimzi makes for a KafkaUser of that
+     * name, or in a Secret that deploy/README.md tells the user to create (never committed).
+     */
+    private static void checkSecretKey(String secret, String key, String what) {
+        Optional<Map<String, Object>> inManifests = find("Secret", secret);
+        if (inManifests.isPresent()) {
+            assertTrue(secretData(inManifests.get()).containsKey(key), what + ": Secret " + secret + " has no key " + key);
+            return;
+        }
+        Optional<Map<String, Object>> user = find("KafkaUser", secret);
+        if (user.isPresent()) {
+            assertEquals("scram-sha-512", string(user.get(), "spec", "authentication", "type"),
+                    what + ": KafkaUser " + secret + " has no SCRAM credentials for Strimzi to put in a Secret");
+            assertTrue(STRIMZI_SCRAM_KEYS.contains(key), what + ": Strimzi's Secret " + secret + " has keys " + STRIMZI_SCRAM_KEYS + ", not " + key);
+            return;
+        }
+        assertTrue(readme().contains("create secret generic " + secret) && readme().contains("--from-literal=" + key + "="),
+                what + ": Secret " + secret + " is neither in the manifests, nor made by Strimzi for a KafkaUser, nor created as"
+                        + " deploy/README.md shows (kubectl create secret generic " + secret + " --from-literal=" + key + "=...)");
+    }
+
+    private static String readme;
+
+    private static String readme() {
+        if (readme == null) {
+            readme = DeployFiles.read(DeployFiles.file("deploy/README.md"));
+        }
+        return readme;
     }
 
     private static Map<String, Object> secretData(Map<String, Object> secret) {
@@ -375,6 +415,194 @@ class KubernetesManifestsTest {
                 }
             });
         }
+    }
+
+    // ---- Kafka: authentication, a KafkaUser per service, ACLs ----
+
+    /** Every env entry of a service's container with envFrom ConfigMaps and Secrets resolved: name -> value or reference. */
+    private static Map<String, String> resolvedEnv(String name) {
+        Map<String, Object> c = container(get("Deployment", name), name);
+        Map<String, String> env = new HashMap<>();
+        Object envFrom = c.get("envFrom");
+        if (envFrom != null) {
+            for (Object from : list(envFrom, name + " envFrom")) {
+                String cm = string(from, "configMapRef", "name");
+                String secret = string(from, "secretRef", "name");
+                Map<String, Object> data = cm != null ? map(at(get("ConfigMap", cm), "data"), cm + " data")
+                        : secretData(get("Secret", secret));
+                data.forEach((k, v) -> env.put(k, String.valueOf(v)));
+            }
+        }
+        Object explicit = c.get("env");
+        if (explicit != null) {
+            for (Object e : list(explicit, name + " env")) {
+                env.put(string(e, "name"), valueOf(map(e, "env")));
+            }
+        }
+        return env;
+    }
+
+    /** A KafkaUser's ACLs as "Operation type name" (literal patterns only; anything else fails). */
+    private static Set<String> acls(Map<String, Object> user) {
+        String name = string(user, "metadata", "name");
+        assertEquals("simple", string(user, "spec", "authorization", "type"), "KafkaUser " + name + ": authorization simple");
+        Set<String> result = new TreeSet<>();
+        for (Object acl : list(at(user, "spec", "authorization", "acls"), name + " acls")) {
+            String type = string(acl, "resource", "type");
+            String resource = string(acl, "resource", "name");
+            String where = "KafkaUser " + name + " ACL on " + type + " " + resource;
+            assertEquals("literal", Optional.ofNullable(string(acl, "resource", "patternType")).orElse("literal"),
+                    where + ": literal names only, no prefix");
+            assertFalse(resource == null || resource.contains("*"), where + ": no wildcard");
+            assertEquals("allow", Optional.ofNullable(string(acl, "type")).orElse("allow"), where + ": allow rules only");
+            assertEquals("*", Optional.ofNullable(string(acl, "host")).orElse("*"), where + ": host");
+            List<Object> operations = at(acl, "operations") != null ? list(at(acl, "operations"), where + " operations")
+                    : List.of(String.valueOf(at(acl, "operation")));
+            for (Object op : operations) {
+                assertTrue(result.add(op + " " + type + " " + resource), where + ": " + op + " twice");
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Object> kafkaUser(String name) {
+        Map<String, Object> user = get("KafkaUser", name);
+        assertEquals(kafkaName(), string(user, "metadata", "labels", "strimzi.io/cluster"),
+                "KafkaUser " + name + ": strimzi.io/cluster label (else the user operator ignores it)");
+        assertEquals("scram-sha-512", string(user, "spec", "authentication", "type"), "KafkaUser " + name + ": SCRAM-SHA-512");
+        return user;
+    }
+
+    @Test
+    void kafkaListenersAuthenticateAndTheClusterAuthorises() {
+        Map<String, Object> kafka = get("Kafka", kafkaName());
+        assertEquals("simple", string(kafka, "spec", "kafka", "authorization", "type"), "Kafka: authorization simple (ACLs)");
+        assertNotNull(at(kafka, "spec", "entityOperator", "userOperator"), "Kafka runs the user operator (KafkaUser resources)");
+        Object superUsers = at(kafka, "spec", "kafka", "authorization", "superUsers");
+        assertTrue(superUsers == null || list(superUsers, "superUsers").isEmpty(), "Kafka: no super users besides Strimzi's own, has " + superUsers);
+        Map<String, Map<String, Object>> byPort = new HashMap<>();
+        for (Object l : list(at(kafka, "spec", "kafka", "listeners"), "Kafka listeners")) {
+            String name = string(l, "name");
+            String auth = string(l, "authentication", "type");
+            assertTrue("scram-sha-512".equals(auth) || "tls".equals(auth),
+                    "Kafka listener " + name + " must authenticate (scram-sha-512 or tls), has " + auth);
+            byPort.put(string(l, "port"), map(l, name));
+        }
+        for (String service : DeployFiles.SERVICES.keySet()) {
+            Map<String, String> env = resolvedEnv(service);
+            String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+            Map<String, Object> listener = byPort.get(bootstrap.replaceFirst(".*:", ""));
+            assertNotNull(listener, service + ": no Kafka listener on the port of " + bootstrap);
+            assertEquals("scram-sha-512", string(listener, "authentication", "type"), service + ": its listener takes SCRAM-SHA-512");
+            boolean tls = Boolean.parseBoolean(string(listener, "tls"));
+            assertEquals(tls ? "SASL_SSL" : "SASL_PLAINTEXT", env.get("KAFKA_SECURITY_PROTOCOL"), service + ": KAFKA_SECURITY_PROTOCOL");
+            assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM"), service + ": KAFKA_SASL_MECHANISM");
+        }
+    }
+
+    @Test
+    void everyServiceLogsInAsItsOwnKafkaUser() {
+        for (String service : DeployFiles.SERVICES.keySet()) {
+            String user = DeployFiles.KAFKA_USERS.get(service);
+            kafkaUser(user);
+            assertEquals("secret:" + user + "/sasl.jaas.config", resolvedEnv(service).get("KAFKA_SASL_JAAS_CONFIG"),
+                    service + ": KAFKA_SASL_JAAS_CONFIG from the Secret Strimzi makes for KafkaUser " + user);
+        }
+    }
+
+    @Test
+    void kafkaUserAclsAreExactlyWhatEachServiceConsumesAndProduces() {
+        Set<String> expectedUsers = new TreeSet<>(DeployFiles.KAFKA_USERS.values());
+        expectedUsers.add(KEDA_USER);
+        assertEquals(expectedUsers, ofKind("KafkaUser").map(u -> string(u, "metadata", "name")).collect(Collectors.toCollection(TreeSet::new)),
+                "a KafkaUser per service and KEDA's");
+        for (String service : DeployFiles.SERVICES.keySet()) {
+            String user = DeployFiles.KAFKA_USERS.get(service);
+            assertEquals(DeployFiles.kafkaAccess(service).acls(), acls(kafkaUser(user)), "KafkaUser " + user + ": its ACLs should be what "
+                    + service + "/src/main/resources/application.properties consumes (Read topic, Read group) and produces"
+                    + " (Write topic, its dead-letter topics too)");
+        }
+    }
+
+    private static final String KEDA_USER = "keda";
+
+    @Test
+    void kedaReadsTheLagAsADescribeOnlyKafkaUser() {
+        Set<String> expected = new TreeSet<>();
+        for (Map<String, Object> so : ofKind("ScaledObject").toList()) {
+            for (Object t : list(at(so, "spec", "triggers"), "triggers")) {
+                if (!"kafka".equals(string(t, "type"))) {
+                    continue;
+                }
+                String where = "ScaledObject " + string(so, "metadata", "name") + " trigger on " + string(t, "metadata", "topic");
+                String ref = string(t, "authenticationRef", "name");
+                assertNotNull(ref, where + ": no authenticationRef (the listener needs SCRAM)");
+                Map<String, Object> auth = get("TriggerAuthentication", ref);
+                Map<String, String> params = new HashMap<>();
+                for (Object p : list(at(auth, "spec", "secretTargetRef"), ref + " secretTargetRef")) {
+                    String secret = string(p, "name");
+                    String key = string(p, "key");
+                    checkSecretKey(secret, key, "TriggerAuthentication " + ref);
+                    String parameter = string(p, "parameter");
+                    params.put(parameter, find("Secret", secret).map(s -> String.valueOf(secretData(s).get(key)))
+                            .orElse("secret:" + secret + "/" + key));
+                }
+                assertEquals("scram_sha512", params.get("sasl"), where + ": sasl");
+                assertEquals(KEDA_USER, params.get("username"), where + ": username");
+                assertEquals("secret:" + KEDA_USER + "/password", params.get("password"), where + ": the password of Strimzi's Secret");
+                expected.add("Describe topic " + string(t, "metadata", "topic"));
+                expected.add("Describe group " + string(t, "metadata", "consumerGroup"));
+            }
+        }
+        assertEquals(expected, acls(kafkaUser(KEDA_USER)), "KafkaUser keda: DESCRIBE on exactly the triggers' topics and groups");
+    }
+
+    @Test
+    void evaluatorApiKeysComeFromASecret() {
+        Map<String, Object> c = container(get("Deployment", "evaluator-service"), "evaluator-service");
+        Set<String> secrets = new TreeSet<>();
+        for (String key : List.of("PRUNING_AUTH_OPERATOR_KEY", "PRUNING_AUTH_VIEWER_KEY")) {
+            Map<String, Object> env = list(c.get("env"), "evaluator env").stream().map(e -> map(e, "env"))
+                    .filter(e -> key.equals(e.get("name"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("evaluator-service has no env " + key));
+            String secret = string(env, "valueFrom", "secretKeyRef", "name");
+            assertNotNull(secret, "evaluator-service: " + key + " must come from a secretKeyRef, is " + env);
+            assertFalse("true".equals(string(env, "valueFrom", "secretKeyRef", "optional")), "evaluator-service: " + key + " is required");
+            secrets.add(secret);
+        }
+        for (String secret : secrets) {
+            find("Secret", secret).ifPresent(s -> secretData(s).values().forEach(v -> assertEquals("PLACEHOLDER", String.valueOf(v),
+                    "Secret " + secret + " in the manifests must hold PLACEHOLDER values only")));
+        }
+    }
+
+    @Test
+    void noSecretLiteralInTheManifests() {
+        for (Map<String, Object> r : resources) {
+            String what = r.get("kind") + " " + string(r, "metadata", "name");
+            Object containers = at(r, "spec", "template", "spec", "containers");
+            if (containers != null) {
+                for (Object c : list(containers, what + " containers")) {
+                    Object env = map(c, what).get("env");
+                    if (env == null) {
+                        continue;
+                    }
+                    for (Object e : list(env, what + " env")) {
+                        String name = string(e, "name");
+                        if (DeployFiles.secretName(name)) {
+                            assertNotNull(string(e, "valueFrom", "secretKeyRef", "name"), what + ": env " + name + " must come from a Secret (secretKeyRef)");
+                        }
+                    }
+                }
+            }
+            if ("ConfigMap".equals(r.get("kind")) && r.get("data") != null) {
+                map(r.get("data"), what).keySet().forEach(k -> assertFalse(DeployFiles.secretName(k), what + ": " + k + " belongs in a Secret"));
+            }
+            String yaml = String.valueOf(r);
+            assertFalse(yaml.contains("LoginModule") && !"Secret".equals(r.get("kind")), what + " holds a JAAS config; it comes from a Secret");
+        }
+        ofKind("Secret").forEach(s -> secretData(s).values().forEach(v -> assertFalse(String.valueOf(v).contains("LoginModule"),
+                "Secret " + string(s, "metadata", "name") + " holds a JAAS config: Strimzi writes those")));
     }
 
     private static long bytes(String quantity, String what) {
