@@ -136,6 +136,11 @@ class EvaluatorServiceIT {
                 .body("stop_reason", containsString("iteration cap"))
                 .body("iterations.size()", equalTo(3))
                 .body("iterations[1].removed.conv1.size()", equalTo(4)));
+        // an ended run's gauges are gone, so /q/metrics stays bounded however many runs go by
+        assertFalse(metrics().contains("run=\"" + run + "\""), "no gauges left for the COMPLETED run " + run);
+        var record = new dev.prune.store.FolderCheckpointStore(java.nio.file.Path.of(System.getProperty(EvaluatorTestResource.STORE)))
+                .runRecord(run).orElseThrow();
+        assertEquals(dev.prune.store.RunState.COMPLETED, record.state(), "the stages see the run has ended");
         asOperator().get("/runs/{id}/report", run).then().statusCode(200)
                 .body("iterations", equalTo(3))
                 .body("base.iteration", equalTo(0))
@@ -271,7 +276,12 @@ class EvaluatorServiceIT {
         var record = new dev.prune.store.FolderCheckpointStore(java.nio.file.Path.of(System.getProperty(EvaluatorTestResource.STORE)))
                 .runRecord(run).orElseThrow();
         assertEquals(dev.prune.store.RunState.CANCELLED, record.state(), "the stages read the cancel from the store");
-        asOperator().delete("/runs/{id}", run).then().statusCode(409).body("error", containsString("already ended"));
+        asOperator().delete("/runs/{id}", run).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        String completed = TestPipeline.runId("completed");
+        TestPipeline.sql("insert into {schema}.runs (id, status, created_at, updated_at) values (?, 'COMPLETED', now(), now()) "
+                + "returning id", completed);
+        asOperator().delete("/runs/{id}", completed).then().statusCode(409).body("error", containsString("already ended"));
+        asOperator().get("/runs/{id}", completed).then().body("status", equalTo("COMPLETED"));
         asOperator().delete("/runs/{id}", "it-no-such-run").then().statusCode(404);
         // a finetuned event of the cancelled run is not evaluated, nothing is published for it
         String tuned = "runs/" + run + "/iter-001/finetuned/";

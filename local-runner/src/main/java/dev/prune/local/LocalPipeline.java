@@ -26,7 +26,7 @@ public final class LocalPipeline implements AutoCloseable {
     public static final List<String> SERVICES = List.of(EVALUATOR, "ranker-service", "surgeon-service", "trainer-service");
 
     private final Settings settings;
-    private final KafkaBroker broker;
+    private KafkaBroker broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
     /**
@@ -163,6 +163,20 @@ public final class LocalPipeline implements AutoCloseable {
         services.put(name, fresh);
         fresh.awaitReady(settings.startTimeout());
         return fresh;
+    }
+
+    /**
+     * Kills the broker (SIGKILL), waits {@code down}, and starts it again on the same ports and data, as after a
+     * broker crash; the services reconnect on their own.
+     */
+    public synchronized KafkaBroker killAndRestartBroker(java.time.Duration down) throws InterruptedException {
+        int port = broker.port();
+        int controllerPort = broker.controllerPort();
+        broker.kill();
+        Thread.sleep(down.toMillis());
+        broker = KafkaBroker.builder(settings.workDir().resolve("kafka")).port(port).controllerPort(controllerPort)
+                .defaultPartitions(settings.partitions()).autoCreateTopics(false).start();
+        return broker;
     }
 
     public List<Path> logFiles() {

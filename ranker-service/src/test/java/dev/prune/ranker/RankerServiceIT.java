@@ -212,4 +212,35 @@ class RankerServiceIT {
         topics.awaitCommitted("ranker", IN, WAIT, RankerServiceIT::log);
         assertEquals(1, topics.read(OUT).stream().filter(KafkaTestClient.key("run-kill")).count(), "emitted once");
     }
+
+    @Test
+    @Order(7)
+    void craftedEventsAreDeadLetteredOrIgnoredAndWriteNothingOutsideTheirRun() {
+        int deadBefore = topics.read(DLQ).size();
+        // a run no evaluator registered
+        topics.send(IN, "run-crafted", EventCodec.encode(evaluated("run-crafted", Evaluated.CONTINUE)));
+        // a run's event naming another run's checkpoint
+        String foreign = EventCodec.encode(new Evaluated(1, "run-b", 0, "runs/run-a/iter-000/base/", Evaluated.CONTINUE, "x", 0,
+                "runs/run-a/iter-000/base/", Map.of(), SPEC));
+        topics.send(IN, "run-b", foreign);
+        // a record keyed with another run's id than its payload's
+        topics.send(IN, "run-a", EventCodec.encode(evaluated("run-b", Evaluated.CONTINUE)));
+        // a finished run's id: ignored, no output, no dead letter, the run stays as it was
+        store.putRunRecord(new dev.prune.store.RunRecord("run-done", dev.prune.store.RunState.COMPLETED, "done", "test"));
+        topics.send(IN, "run-done", EventCodec.encode(evaluated("run-done", Evaluated.CONTINUE)));
+
+        List<ConsumerRecord<String, String>> dead = topics.await(DLQ, r -> true, deadBefore + 3, WAIT, RankerServiceIT::log);
+        List<String> reasons = dead.subList(deadBefore, dead.size()).stream()
+                .map(r -> KafkaTestClient.header(r, "dead-letter-reason")).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("run-crafted is not known")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("'runs/run-a/iter-000/base/' is not a checkpoint of this event")),
+                reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("keyed 'run-a' but its payload is of run run-b")), reasons.toString());
+        topics.awaitCommitted("ranker", IN, WAIT, RankerServiceIT::log);
+        assertEquals(List.of(), store.list("run-crafted"), "nothing written under an unknown run");
+        assertEquals(List.of(), store.list("run-done"));
+        assertTrue(topics.read(OUT).stream().noneMatch(KafkaTestClient.key("run-done")));
+        assertTrue(topics.read(DLQ).stream().noneMatch(KafkaTestClient.key("run-done")));
+        assertEquals(dev.prune.store.RunState.COMPLETED, store.runRecord("run-done").orElseThrow().state());
+    }
 }

@@ -85,6 +85,9 @@ class SurgeonServiceIT {
             var verdict = new Evaluated(1, run, 0, base, Evaluated.CONTINUE, "test", 0, base, Map.of(), SPEC);
             ranks.put(run, ranker.handle(verdict, n -> { }).orElseThrow());
         }
+        // a run whose ranking is missing: its own base is there (an event may name only its own run's checkpoints)
+        io.saveModel(CheckpointKey.parse("runs/run-missing/iter-000/base/"), VggBuilder.build(VggSpec.vggSmall(false, 0)), null,
+                "test", Map.of());
         // the surgeon must refuse a model that no longer matches its manifest's sha256
         String stored = store.manifest(CheckpointKey.parse("runs/run-corrupt/iter-000/base/")).orElseThrow().modelObjectKey();
         Files.write(dir.resolve("store").resolve(stored), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
@@ -133,7 +136,7 @@ class SurgeonServiceIT {
     @Order(2)
     void badEventsGoToTheDeadLetterTopicWithAReasonAndTheNextEventIsServed() {
         String good = EventCodec.encode(ranks.get("run-b"));
-        RanksComputed missing = new RanksComputed(1, "run-missing", 1, "runs/run-a/iter-000/base/",
+        RanksComputed missing = new RanksComputed(1, "run-missing", 1, "runs/run-missing/iter-000/base/",
                 "runs/run-missing/iter-001/ranked/", Map.of(), SPEC);
         topics.send(IN, "bad-json", "[1, 2");
         topics.send(IN, "run-v9", good.replace("\"run_id\":\"run-b\"", "\"run_id\":\"run-v9\"").replace("\"version\":1", "\"version\":9"));

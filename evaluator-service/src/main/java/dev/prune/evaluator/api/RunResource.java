@@ -81,7 +81,8 @@ public class RunResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(ApiKeyIdentities.OPERATOR)
-    @Operation(summary = "Cancel a run: it becomes CANCELLED and every stage drops its events from then on")
+    @Operation(summary = "Cancel a run: it becomes CANCELLED and every stage drops its events from then on (repeatable; "
+            + "409 for a run that has COMPLETED or FAILED)")
     public Response cancel(@PathParam("id") String id) {
         RunEntity run;
         try {
@@ -91,7 +92,13 @@ public class RunResource {
         } catch (LedgerConflictException e) {
             return error(Response.Status.CONFLICT, e.getMessage());
         }
-        records.write(id, RunStatus.CANCELLED, run.stopReason);
+        try {
+            records.write(id, RunStatus.CANCELLED, run.stopReason);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "run %s is CANCELLED in the ledger but its store record could not be written", id);
+            return error(Response.Status.SERVICE_UNAVAILABLE, "run " + id + " is CANCELLED in the ledger, but the stages "
+                    + "could not be told through the store (" + e.getMessage() + "); send the DELETE again");
+        }
         metrics.removeRunGauges(id);
         LOG.infof("run %s cancelled", id);
         return Response.ok(RunDetail.of(run, ledger.iterations(id))).build();

@@ -224,16 +224,19 @@ public class RunLedger {
     }
 
     /**
-     * DELETE /runs/{id}: a CREATED or RUNNING run becomes CANCELLED.
+     * DELETE /runs/{id}: a CREATED or RUNNING run becomes CANCELLED; a CANCELLED one stays so (a repeated DELETE).
      *
      * @throws UnknownRunException     when the ledger has no such run
-     * @throws LedgerConflictException when the run has already ended
+     * @throws LedgerConflictException when the run has already ended otherwise (COMPLETED, FAILED)
      */
     @Transactional
     public RunEntity cancel(String runId) {
         RunEntity run = lock(runId);
         if (run == null) {
             throw new UnknownRunException(runId, "cancel");
+        }
+        if (run.status == RunStatus.CANCELLED) {
+            return run;
         }
         if (run.status.ended()) {
             throw new LedgerConflictException("run " + runId + " has already ended (" + run.status + "); only CREATED or "
