@@ -44,20 +44,14 @@ class CrashAndOutageEndToEndIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        Path root = Path.of(System.getProperty("pruning.home", "..")).toAbsolutePath().normalize();
         work = Files.createTempDirectory("pruning-e2e-crash-");
         Path storeRoot = work.resolve("store");
         store = new FolderCheckpointStore(storeRoot);
-        pipeline = LocalPipeline.start(LocalPipeline.Settings.defaults(root, work, Map.of(
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", storeRoot.toString(),
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
-                "quarkus.datasource.username", "postgres",
-                "evaluator.db.schema", "evaluator_e2e_crash",
+        pipeline = E2ePipelines.withFolderStore(work, storeRoot, "evaluator_e2e_crash", Map.of(
                 // the window the kills land in: each stage's output computed, not yet stored
                 "pruning.debug.pause-before-store", "PT4S",
                 // a killed member's partitions move after its session times out (45 s by default)
-                "kafka.session.timeout.ms", "8000")));
+                "kafka.session.timeout.ms", "8000"));
         ledger = new Ledger(pipeline.evaluatorUrl(), pipeline.apiKey());
         TinyBase.file(work.resolve("models"));
     }
@@ -134,11 +128,7 @@ class CrashAndOutageEndToEndIT {
     }
 
     private static void awaitStored(CheckpointKey key) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!store.exists(key)) {
-            assertTrue(System.nanoTime() < deadline, key + " was never stored");
-            Thread.sleep(200);
-        }
+        E2ePipelines.awaitStored(store, key, WAIT);
     }
 
     private static void assertIterations(JsonNode run, List<Integer> expected) {

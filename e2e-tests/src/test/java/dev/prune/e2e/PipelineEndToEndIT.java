@@ -37,16 +37,10 @@ class PipelineEndToEndIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        Path root = Path.of(System.getProperty("pruning.home", "..")).toAbsolutePath().normalize();
         work = Files.createTempDirectory("pruning-e2e-");
         Path storeRoot = work.resolve("store");
         store = new FolderCheckpointStore(storeRoot);
-        pipeline = LocalPipeline.start(LocalPipeline.Settings.defaults(root, work, Map.of(
-                "pruning.store.type", "folder",
-                "pruning.store.folder.root", storeRoot.toString(),
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test",
-                "quarkus.datasource.username", "postgres",
-                "evaluator.db.schema", "evaluator_e2e")));
+        pipeline = E2ePipelines.withFolderStore(work, storeRoot, "evaluator_e2e", Map.of());
         ledger = new Ledger(pipeline.evaluatorUrl(), pipeline.apiKey());
         TinyBase.file(work.resolve("models"));
     }
@@ -108,11 +102,7 @@ class PipelineEndToEndIT {
         var spec = Ledger.tinySpec(2).put("rank_source", "finetune");
         assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), spec).statusCode());
         // wait until iteration 1 has been cut: the trainer is now fine-tuning it
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!store.exists(new CheckpointKey(run, 1, "pruned")) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertTrue(store.exists(new CheckpointKey(run, 1, "pruned")), "iteration 1 was never cut");
+        E2ePipelines.awaitStored(store, new CheckpointKey(run, 1, "pruned"), Duration.ofMinutes(10));
         pipeline.killAndRestart("trainer-service");
         JsonNode done = ledger.await(run, Ledger::completed, Duration.ofMinutes(15));
         List<Integer> iterations = new ArrayList<>();
@@ -155,10 +145,7 @@ class PipelineEndToEndIT {
                 Ledger.tinySpec(3)).statusCode());
         assertEquals(202, ledger.start(other, TinyBase.storeAsBase(store, other, work.resolve("models")),
                 Ledger.tinySpec(1)).statusCode());
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!store.exists(new CheckpointKey(cancelled, 1, "ranked")) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        E2ePipelines.awaitStored(store, new CheckpointKey(cancelled, 1, "ranked"), Duration.ofMinutes(10));
         var answer = ledger.cancel(cancelled);
         assertEquals(200, answer.statusCode(), answer.body());
         long cancelledAt = System.currentTimeMillis();

@@ -41,17 +41,13 @@ class S3PipelineEndToEndIT {
                 "pruning.store.s3.access-key", "e2e-access",
                 "pruning.store.s3.secret-key", "e2e-secret");
         store = CheckpointStores.fromSettings(storeSettings);
-        Path root = Path.of(System.getProperty("pruning.home", "..")).toAbsolutePath().normalize();
         work = Files.createTempDirectory("pruning-e2e-s3-");
         var properties = new java.util.HashMap<>(storeSettings);
-        properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
-        properties.put("quarkus.datasource.username", "postgres");
-        properties.put("evaluator.db.schema", "evaluator_e2e");
         // a short retry budget, so one test stays within it and one outlasts it
         properties.put("pruning.retry.max-duration", RETRY_BUDGET.toString());
         properties.put("pruning.retry.max-attempts", "100");
         properties.put("pruning.retry.max-backoff", "PT4S");
-        pipeline = LocalPipeline.start(LocalPipeline.Settings.defaults(root, work, properties));
+        pipeline = E2ePipelines.start(work, "evaluator_e2e", properties);
     }
 
     @AfterAll
@@ -85,13 +81,7 @@ class S3PipelineEndToEndIT {
      * @return the services whose readiness reported the retry (DOWN, pipeline-faults) meanwhile
      */
     private static java.util.Set<String> outage(String run, Duration outage) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!store.exists(new CheckpointKey(run, 1, "ranked"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("iteration 1 of " + run + " was never ranked");
-            }
-            Thread.sleep(100);
-        }
+        E2ePipelines.awaitStored(store, new CheckpointKey(run, 1, "ranked"), Duration.ofMinutes(10));
         int port = s3.getPort();
         s3.stop();
         java.util.Set<String> degraded = new java.util.TreeSet<>();

@@ -38,9 +38,4 @@ public class RunLocks {
             locks.computeIfPresent(key, (k, h) -> --h.users == 0 ? null : h);
         }
     }
-
-    /** Runs with an event waiting or in progress here, for tests and health. */
-    public int busyRuns() {
-        return locks.size();
-    }
 }

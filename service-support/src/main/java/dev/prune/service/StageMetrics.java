@@ -1,5 +1,7 @@
 package dev.prune.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,8 +24,7 @@ public class StageMetrics {
     @Inject
     MeterRegistry registry;
 
-    private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Set<io.micrometer.core.instrument.Meter.Id>> runMeters = new ConcurrentHashMap<>();
+    private final Map<Meter.Id, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
     public void eventIn(String topic) {
         registry.counter("pruning.events.in", "topic", topic).increment();
@@ -54,33 +55,21 @@ public class StageMetrics {
         gauge("pruning.run.params", tags, params);
         gauge("pruning.run.conv.flops", tags, convFlops);
         filtersPerLayer.forEach((layer, filters) -> gauge("pruning.run.filters", tags.and("layer", layer), filters));
-        java.util.Set<io.micrometer.core.instrument.Meter.Id> ids = runMeters.computeIfAbsent(runId,
-                k -> ConcurrentHashMap.newKeySet());
-        registry.find("pruning.run.iteration").tags(tags).meters().forEach(m -> ids.add(m.getId()));
-        for (String name : java.util.List.of("pruning.run.accuracy", "pruning.run.params", "pruning.run.conv.flops",
-                "pruning.run.filters")) {
-            registry.find(name).tags(tags).meters().forEach(m -> ids.add(m.getId()));
-        }
     }
 
     /** Drops a run's gauges once it has ended, so /q/metrics stays bounded however many runs go by. */
     public void removeRunGauges(String runId) {
-        var ids = runMeters.remove(runId);
-        if (ids == null) {
-            return;
-        }
-        for (var id : ids) {
-            registry.remove(id);
-            gauges.remove(id.getName() + Tags.of(id.getTags()));
+        for (Meter.Id id : gauges.keySet()) {
+            if (runId.equals(id.getTag("run"))) {
+                registry.remove(id);
+                gauges.remove(id);
+            }
         }
     }
 
     private void gauge(String name, Tags tags, double value) {
-        String id = name + tags;
-        gauges.computeIfAbsent(id, k -> {
-            var ref = new AtomicReference<>(value);
-            registry.gauge(name, tags, ref, r -> r.get());
-            return ref;
-        }).set(value);
+        AtomicReference<Double> ref = new AtomicReference<>(value);
+        Meter.Id id = Gauge.builder(name, ref, AtomicReference::get).tags(tags).register(registry).getId();
+        gauges.computeIfAbsent(id, k -> ref).set(value);
     }
 }
