@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashAndOutageEndToEndIT {
     private static final Duration WAIT = Duration.ofMinutes(10);
+    /** pruning.retry.max-duration of every service here: one database outage stays within it, one outlasts it. */
+    private static final Duration RETRY_BUDGET = Duration.ofSeconds(30);
     private static final List<String> DEAD_LETTER_TOPICS = List.of("start-pruning.dlq", "evaluated.dlq", "ranks-computed.dlq",
             "filters-pruned.dlq", "finetuned.dlq");
     private static Path work;
@@ -51,7 +53,9 @@ class CrashAndOutageEndToEndIT {
                 // the window the kills land in: each stage's output computed, not yet stored
                 "pruning.debug.pause-before-store", "PT4S",
                 // a killed member's partitions move after its session times out (45 s by default)
-                "kafka.session.timeout.ms", "8000"));
+                "kafka.session.timeout.ms", "8000",
+                "pruning.retry.max-duration", RETRY_BUDGET.toString(),
+                "pruning.retry.max-backoff", "PT5S"));
         ledger = new Ledger(pipeline.evaluatorUrl(), pipeline.apiKey());
         TinyBase.file(work.resolve("models"));
     }
@@ -111,6 +115,33 @@ class CrashAndOutageEndToEndIT {
         JsonNode done = ledger.await(run, Ledger::completed, WAIT);
         assertIterations(done, List.of(0, 1));
         assertNoDeadLetters(run);
+    }
+
+    @Test
+    @Order(4)
+    void postgresAwayPastTheRetryBudgetFailsTheRunWithAReasonNamingTheFault() throws Exception {
+        String cluster = postgresCluster();
+        Assumptions.assumeTrue(cluster != null, "needs root and Debian's pg_ctlcluster to stop PostgreSQL");
+        String run = PREFIX + "-db-gone";
+        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(1)).statusCode());
+        awaitStored(new CheckpointKey(run, 1, "pruned"));
+        pgctl(cluster, "stop");
+        try {
+            awaitStored(new CheckpointKey(run, 1, "finetuned"));
+            Thread.sleep(RETRY_BUDGET.multipliedBy(2).toMillis());
+        } finally {
+            pgctl(cluster, "start");
+        }
+        // the evaluator gave up on the finetuned event; its dead letter is recorded once the database is back
+        JsonNode failed = ledger.await(run, r -> "FAILED".equals(r.path("status").asText()), WAIT);
+        String reason = failed.path("failure_reason").asText();
+        assertTrue(reason.contains("transient fault outlasted the retry budget") && reason.contains("JDBC"), reason);
+        assertEquals("finetuned", failed.path("failure_topic").asText());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (store.runRecord(run).orElseThrow().state() != dev.prune.store.RunState.FAILED) {
+            assertTrue(System.nanoTime() < deadline, "the stages never saw the run end");
+            Thread.sleep(200);
+        }
     }
 
     private static void killWhenLogged(String service, String line, CheckpointKey notYetStored) throws Exception {
