@@ -24,7 +24,14 @@ import dev.prune.pipeline.StageInputCheck;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.InvalidCheckpointKeyException;
 
+import dev.prune.evaluator.ledger.IterationEntity;
+import dev.prune.events.RunSpec;
+import dev.prune.policy.IterationOutcome;
+
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -114,6 +121,21 @@ public class Evaluator {
         return false;
     }
 
+    /** CONTINUE or STOP for a measured iteration, from the run's history in the ledger (the policy: PruningDecider). */
+    static Evaluated decide(Measurement m, List<IterationEntity> earlier) {
+        RunSpec spec = m.spec();
+        List<IterationOutcome> history = new ArrayList<>();
+        Map<Integer, String> checkpoints = new HashMap<>();
+        for (IterationEntity e : earlier) {
+            history.add(new IterationOutcome(e.iteration, e.accuracy, e.convFlops,
+                    spec.widthRule().removable(RunLedger.filtersPerLayer(e.filtersPerLayer).values())));
+            checkpoints.put(e.iteration, e.checkpoint);
+        }
+        history.add(EvaluateStage.outcome(m.iteration(), m.metrics(), spec));
+        checkpoints.put(m.iteration(), m.checkpoint());
+        return EvaluateStage.decide(m.runId(), spec, history, checkpoints, m.metrics());
+    }
+
     private void evaluate(String runId, int iteration, String checkpoint, PipelineEvent event,
                           Map<String, int[]> removed, Map<String, Double> stageSeconds) {
         long start = System.nanoTime();
@@ -121,7 +143,8 @@ public class Evaluator {
         Map<String, Double> seconds = new LinkedHashMap<>(stageSeconds);
         seconds.put(STAGE, (System.nanoTime() - start) / 1e9);
 
-        Recorded recorded = ledger.record(new Measurement(runId, iteration, checkpoint, event.spec(), measured, removed, seconds));
+        Recorded recorded = ledger.record(new Measurement(runId, iteration, checkpoint, event.spec(), measured, removed, seconds),
+                Evaluator::decide);
         if (!recorded.replayed()) {
             metrics.runGauges(runId, iteration, measured.accuracy(), measured.params(), measured.convFlops(),
                     measured.filtersPerLayer());

@@ -70,8 +70,17 @@ public final class CheckpointIO {
         return computed.sum();
     }
 
+    /** What a save left in the store: the stored checkpoint, and whether it holds this save's bytes. */
+    public record Stored(CheckpointManifest manifest, boolean ours) {
+    }
+
     public CheckpointManifest saveModel(CheckpointKey key, ConvNet model, String parent, String producer,
                                         Map<String, Object> extra) {
+        return storeModel(key, model, parent, producer, extra).manifest();
+    }
+
+    /** As {@link #saveModel}, telling whether this model or another copy's was stored first. */
+    public Stored storeModel(CheckpointKey key, ConvNet model, String parent, String producer, Map<String, Object> extra) {
         computed.increment();
         Path file = tempFile(".zip");
         try {
@@ -108,7 +117,7 @@ public final class CheckpointIO {
             dev.prune.events.EventCodec.json().writeValue(file.toFile(), value);
             var meta = CheckpointMetadata.builder(producer).parent(parent == null ? null : CheckpointKey.parse(parent));
             extra.forEach(meta::extra);
-            return firstWriterWins(key, file, meta.build());
+            return firstWriterWins(key, file, meta.build()).manifest();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -120,7 +129,7 @@ public final class CheckpointIO {
      * Stores the output, or, when another copy of the same event stored one first (training is not bit-reproducible, so
      * the bytes differ), takes the stored one as the answer: a duplicate never fails a run.
      */
-    private CheckpointManifest firstWriterWins(CheckpointKey key, Path file, CheckpointMetadata meta) {
+    private Stored firstWriterWins(CheckpointKey key, Path file, CheckpointMetadata meta) {
         if (!pauseBeforeStore.isZero()) {
             LOG.warn("output {} computed, not stored yet: storing it in {} ms (pruning.debug.pause-before-store)", key,
                     pauseBeforeStore.toMillis());
@@ -131,11 +140,11 @@ public final class CheckpointIO {
             }
         }
         try {
-            return store.put(key, file, meta);
+            return new Stored(store.put(key, file, meta), true);
         } catch (CheckpointExistsException e) {
             LOG.info("checkpoint {} was stored first by another copy of this event (sha256 {}); that one is the answer",
                     key, e.existingSha256());
-            return e.existing();
+            return new Stored(e.existing(), false);
         }
     }
 

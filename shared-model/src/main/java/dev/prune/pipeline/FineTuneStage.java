@@ -1,12 +1,10 @@
 package dev.prune.pipeline;
 
 import dev.prune.events.Finetuned;
-import dev.prune.events.EventCodec;
 import dev.prune.events.FiltersPruned;
 import dev.prune.events.PipelineEvent;
 import dev.prune.net.ConvNet;
 import dev.prune.rank.FilterRanker;
-import dev.prune.rank.FilterRanking;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
 import dev.prune.train.Trainer;
@@ -19,15 +17,16 @@ import java.util.function.Consumer;
 
 /** filters-pruned -> the fine-tuned model. Computed once: a stored result is reused. */
 public final class FineTuneStage {
-    private static final String FINETUNE_RANKING = "finetune_ranking";
     private final CheckpointIO io;
     private final DataCatalog data;
     private final StageInputCheck check;
+    private final FineTuneRankings rankings;
 
     public FineTuneStage(CheckpointIO io, DataCatalog data) {
         this.io = io;
         this.data = data;
         this.check = new StageInputCheck(io);
+        this.rankings = new FineTuneRankings(io);
     }
 
     /** Empty for a run that has ended (before or during the work): nothing to emit. */
@@ -61,19 +60,10 @@ public final class FineTuneStage {
                 "finetune_seconds", tuned.report().seconds(),
                 "finetune_images_per_s", tuned.report().imagesPerSecond(),
                 "finetune_images", tuned.report().images()));
-        if (!tuned.statistics().isEmpty()) {
-            FilterRanking ranking = FilterRanker.rank(tuned.model(), tuned.statistics(), in.spec().rankingOptions());
-            extra.put(FINETUNE_RANKING, EventCodec.json().convertValue(ranking, Map.class));
+        CheckpointIO.Stored stored = io.storeModel(key, tuned.model(), in.checkpoint(), "trainer", extra);
+        if (!tuned.statistics().isEmpty() && stored.ours()) {
+            rankings.write(stored.manifest(), FilterRanker.rank(tuned.model(), tuned.statistics(), in.spec().rankingOptions()));
         }
-        return io.saveModel(key, tuned.model(), in.checkpoint(), "trainer", extra);
-    }
-
-    /**
-     * The ranking gathered during the last fine-tuning steps, kept in the fine-tuned checkpoint's
-     * manifest (one write, so a crash cannot leave a model without it or the reverse), if there is one.
-     */
-    static Optional<FilterRanking> rankingOf(CheckpointManifest manifest) {
-        Object stored = manifest.extra().get(FINETUNE_RANKING);
-        return stored == null ? Optional.empty() : Optional.of(EventCodec.json().convertValue(stored, FilterRanking.class));
+        return stored.manifest();
     }
 }

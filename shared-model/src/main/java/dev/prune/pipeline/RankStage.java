@@ -27,11 +27,13 @@ public final class RankStage {
     private final CheckpointIO io;
     private final DataCatalog data;
     private final StageInputCheck check;
+    private final FineTuneRankings rankings;
 
     public RankStage(CheckpointIO io, DataCatalog data) {
         this.io = io;
         this.data = data;
         this.check = new StageInputCheck(io);
+        this.rankings = new FineTuneRankings(io);
     }
 
     /** Empty for a STOP verdict and for a run that has ended (before or during the work): nothing to emit. */
@@ -58,7 +60,7 @@ public final class RankStage {
 
     private CheckpointManifest compute(Evaluated in, CheckpointKey key, int iteration, LongConsumer imagesDone) {
         if (in.spec().rankSourceValue() == RankSource.FINETUNE) {
-            var fromFineTuning = Optional.of(check.verified(in, CheckpointKey.parse(in.checkpoint()))).flatMap(FineTuneStage::rankingOf);
+            var fromFineTuning = rankings.of(check.verified(in, CheckpointKey.parse(in.checkpoint())));
             if (fromFineTuning.isPresent()) {
                 FilterRanking ranking = fromFineTuning.get();
                 imagesDone.accept(ranking.examples());

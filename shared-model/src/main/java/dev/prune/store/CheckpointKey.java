@@ -17,8 +17,10 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
     /** The ranked stage stores the filter ranking (JSON) where other stages store a model. */
     public static final String RANKS_FILE = "ranks.json";
     public static final String RANKED_STAGE = "ranked";
+    /** The ranking the fine-tuning gathered on its last steps (ranks.json), beside the fine-tuned model it is of. */
+    public static final String FINETUNE_RANKING_STAGE = "finetune-ranking";
     /** The stages of one pruning iteration, in the order they run. */
-    public static final List<String> PIPELINE_STAGES = List.of("base", "ranked", "pruned", "finetuned");
+    public static final List<String> PIPELINE_STAGES = List.of("base", "ranked", "pruned", "finetuned", FINETUNE_RANKING_STAGE);
 
     private static final int MAX_NAME_LENGTH = 128;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -76,9 +78,9 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
         return prefix() + payloadFile();
     }
 
-    /** File name of the stored payload: {@code ranks.json} for the ranked stage, {@code model.zip} otherwise. */
+    /** File name of the stored payload: {@code ranks.json} for the ranking stages, {@code model.zip} otherwise. */
     public String payloadFile() {
-        return RANKED_STAGE.equals(stage) ? RANKS_FILE : MODEL_FILE;
+        return RANKED_STAGE.equals(stage) || FINETUNE_RANKING_STAGE.equals(stage) ? RANKS_FILE : MODEL_FILE;
     }
 
     /**

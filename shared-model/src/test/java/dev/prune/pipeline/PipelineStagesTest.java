@@ -93,7 +93,9 @@ class PipelineStagesTest {
         assertEquals("sample", firstRanks.extra().get("rank_source"));
         Finetuned tuned = new FineTuneStage(io, run.data).handle(surgeon.handle(first).orElseThrow(), r -> { }).orElseThrow();
         var tunedManifest = store.manifest(CheckpointKey.parse(tuned.checkpoint())).orElseThrow();
-        FilterRanking fromFineTuning = FineTuneStage.rankingOf(tunedManifest).orElseThrow();
+        FilterRanking fromFineTuning = new FineTuneRankings(io).of(tunedManifest).orElseThrow();
+        var artifact = store.manifest(new CheckpointKey(run.id, 1, CheckpointKey.FINETUNE_RANKING_STAGE)).orElseThrow();
+        assertEquals(tuned.checkpoint(), artifact.parent(), "an artifact of its own, of the fine-tuned model");
         assertEquals(128, fromFineTuning.examples(), "the last two batches of 64 hold the 100 images asked for");
 
         Evaluated verdict = run.evaluate(1, tuned.checkpoint());

@@ -6,8 +6,6 @@ import dev.prune.events.EventCodec;
 import dev.prune.events.Evaluated;
 import dev.prune.events.RunSpec;
 import dev.prune.measure.ModelMetrics;
-import dev.prune.pipeline.EvaluateStage;
-import dev.prune.policy.IterationOutcome;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -15,7 +13,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,13 +118,20 @@ public class RunLedger {
         return new Admission.Proceed();
     }
 
+    /** The evaluator's decision on a measured iteration, given the iterations the ledger holds before it. */
+    @FunctionalInterface
+    public interface Decision {
+        Evaluated decide(Measurement measured, List<IterationEntity> earlier);
+    }
+
     /**
-     * Records a measured iteration, decides CONTINUE or STOP from the ledger's history of the run and
-     * updates the run (STOP: COMPLETED with the best checkpoint within budget as its result). If the
-     * iteration was recorded meanwhile (a concurrent redelivery), returns the stored event instead.
+     * Records a measured iteration with the evaluator's verdict on it and updates the run (STOP: COMPLETED with the
+     * verdict's best checkpoint as its result). The verdict is asked for inside the transaction, with the run's row
+     * locked, so it sees exactly the history it is recorded after. If the iteration was recorded meanwhile (a
+     * concurrent redelivery), returns the stored event instead.
      */
     @Transactional
-    public Recorded record(Measurement m) {
+    public Recorded record(Measurement m, Decision decision) {
         RunEntity run = lock(m.runId());
         if (run == null) {
             throw new UnknownRunException(m.runId(), "iteration " + m.iteration());
@@ -145,17 +149,7 @@ public class RunLedger {
                         + " needs iterations 0.." + (m.iteration() - 1) + " first");
             }
         }
-        RunSpec spec = m.spec();
-        List<IterationOutcome> history = new ArrayList<>();
-        Map<Integer, String> checkpoints = new HashMap<>();
-        for (IterationEntity e : earlier) {
-            history.add(new IterationOutcome(e.iteration, e.accuracy, e.convFlops,
-                    spec.widthRule().removable(filtersPerLayer(e.filtersPerLayer).values())));
-            checkpoints.put(e.iteration, e.checkpoint);
-        }
-        history.add(EvaluateStage.outcome(m.iteration(), m.metrics(), spec));
-        checkpoints.put(m.iteration(), m.checkpoint());
-        Evaluated verdict = EvaluateStage.decide(m.runId(), spec, history, checkpoints, m.metrics());
+        Evaluated verdict = decision.decide(m, earlier);
         String event = EventCodec.encode(verdict);
 
         Instant now = Instant.now();
