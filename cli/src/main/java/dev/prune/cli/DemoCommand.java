@@ -11,6 +11,7 @@ import dev.prune.net.VggSpec;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointMetadata;
+import dev.prune.store.CheckpointStage;
 import dev.prune.store.FolderCheckpointStore;
 import dev.prune.train.BaseModelCache;
 import dev.prune.train.TrainingSettings;
@@ -81,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path storeRoot = work.resolve("store");
         var store = new FolderCheckpointStore(storeRoot);
-        var baseKey = new CheckpointKey(runId, 0, "base");
+        var baseKey = new CheckpointKey(runId, 0, CheckpointStage.BASE);
         store.put(baseKey, base.file(), CheckpointMetadata.builder("demo").architecture("vgg-small").build());
 
         // a fresh key for this start: the evaluator gets it in its environment, the other commands read the file

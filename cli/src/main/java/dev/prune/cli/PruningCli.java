@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pruning", mixinStandardHelpOptions = true, version = "pruning 0.1.0",
         description = "Structured filter pruning of CNNs with the first-order Taylor criterion.",
         subcommands = {BenchCommand.class, DemoCommand.class, StartCommand.class, StatusCommand.class, RunsCommand.class,
-                CancelCommand.class, ExportCommand.class})
+                CancelCommand.class, ExportCommand.class, BaseCommand.class})
 public final class PruningCli {
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.prune.deploy;
 
+import dev.prune.events.PipelineTopic;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -29,9 +30,10 @@ final class DeployFiles {
             "evaluator-service", 8080, "ranker-service", 8081, "surgeon-service", 8082, "trainer-service", 8083);
     /** The services that read Fashion-MNIST. */
     static final Set<String> IMAGE_READERS = Set.of("evaluator-service", "ranker-service", "trainer-service");
-    /** The event topics (docs/events.md); each has a dead-letter topic {@code <topic>.dlq}. */
-    static final List<String> TOPICS = List.of("start-pruning", "evaluated", "ranks-computed", "filters-pruned",
-            "finetuned", "train-requested", "trained");
+    /** The event topics, from the pipeline's one definition; each has a dead-letter topic {@code <topic>.dlq}. */
+    static final List<String> TOPICS = PipelineTopic.names();
+    /** Every dead-letter topic, from the same definition. */
+    static final List<String> DEAD_LETTER_TOPICS = PipelineTopic.deadLetterTopics();
     static final int PARTITIONS = 4;
 
     private DeployFiles() {

@@ -44,7 +44,7 @@ class KubernetesManifestsTest {
             "evaluator-service", Set.of(new GroupTopic("evaluator", "start-pruning"), new GroupTopic("evaluator", "finetuned")),
             "ranker-service", Set.of(new GroupTopic("ranker", "evaluated")),
             "surgeon-service", Set.of(new GroupTopic("surgeon", "ranks-computed")),
-            "trainer-service", Set.of(new GroupTopic("trainer", "filters-pruned"), new GroupTopic("trainer", "train-requested")));
+            "trainer-service", Set.of(new GroupTopic("trainer", "filters-pruned")));
 
     private static List<Map<String, Object>> resources;
     private static boolean rendered;

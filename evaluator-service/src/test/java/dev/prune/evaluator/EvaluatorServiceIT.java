@@ -1,6 +1,6 @@
 package dev.prune.evaluator;
 
-import dev.prune.evaluator.messaging.Topics;
+import dev.prune.events.PipelineTopic;
 import dev.prune.events.EventCodec;
 import dev.prune.events.Evaluated;
 import dev.prune.events.Finetuned;
@@ -45,7 +45,7 @@ class EvaluatorServiceIT {
 
     @BeforeAll
     static void connect() {
-        pipeline = new TestPipeline(List.of(Topics.EVALUATED, Topics.START_PRUNING));
+        pipeline = new TestPipeline(List.of(PipelineTopic.Names.EVALUATED, PipelineTopic.Names.START_PRUNING));
     }
 
     @AfterAll
@@ -59,7 +59,7 @@ class EvaluatorServiceIT {
     void startPruningRegistersTheRunAndEvaluatesItsBase() {
         String run = TestPipeline.runId("base");
         String base = pipeline.saveModel(run, 0, "base", null);
-        pipeline.send(Topics.START_PRUNING, new StartPruning(1, run, base, TestPipeline.SPEC));
+        pipeline.send(PipelineTopic.Names.START_PRUNING, new StartPruning(1, run, base, TestPipeline.SPEC));
 
         Evaluated verdict = awaitEvaluated(run, 0, 1).get(0);
         assertEquals(Evaluated.CONTINUE, verdict.decision(), verdict.reason());
@@ -95,19 +95,19 @@ class EvaluatorServiceIT {
     void finetunedIterationsAreEvaluatedOnceAndRedeliveriesRepublishTheLedgersAnswer() throws java.io.IOException {
         String run = TestPipeline.runId("iter");
         String base = pipeline.saveModel(run, 0, "base", null);
-        pipeline.send(Topics.START_PRUNING, new StartPruning(1, run, base, TestPipeline.SPEC));
+        pipeline.send(PipelineTopic.Names.START_PRUNING, new StartPruning(1, run, base, TestPipeline.SPEC));
         awaitEvaluated(run, 0, 1);
 
         String tuned1 = pipeline.saveModel(run, 1, "finetuned", base);
         Finetuned first = finetuned(run, 1, base, tuned1);
-        pipeline.send(Topics.FINETUNED, first);
+        pipeline.send(PipelineTopic.Names.FINETUNED, first);
         ConsumerRecord<String, String> answer = awaitEvaluatedRecords(run, 1, 1).get(0);
         Evaluated verdict = EventCodec.decode(answer.value(), Evaluated.class);
         assertEquals(Evaluated.CONTINUE, verdict.decision(), verdict.reason());
         assertEquals(tuned1, verdict.checkpoint());
 
         // at-least-once: the same finetuned event again -> the same evaluated event, from the ledger
-        pipeline.send(Topics.FINETUNED, first);
+        pipeline.send(PipelineTopic.Names.FINETUNED, first);
         List<ConsumerRecord<String, String>> answers = awaitEvaluatedRecords(run, 1, 2);
         assertEquals(answer.value(), answers.get(1).value(), "a redelivery re-publishes the stored event unchanged "
                 + "(a new measurement would have new latencies)");
@@ -120,8 +120,8 @@ class EvaluatorServiceIT {
         // Sent twice at once: the two deliveries may be measured concurrently, the ledger keeps one answer
         String tuned2 = pipeline.saveModel(run, 2, "finetuned", tuned1);
         double measurements = evaluateCount();
-        pipeline.send(Topics.FINETUNED, finetuned(run, 2, tuned1, tuned2));
-        pipeline.send(Topics.FINETUNED, finetuned(run, 2, tuned1, tuned2));
+        pipeline.send(PipelineTopic.Names.FINETUNED, finetuned(run, 2, tuned1, tuned2));
+        pipeline.send(PipelineTopic.Names.FINETUNED, finetuned(run, 2, tuned1, tuned2));
         List<ConsumerRecord<String, String>> lastAnswers = awaitEvaluatedRecords(run, 2, 2);
         assertEquals(lastAnswers.get(0).value(), lastAnswers.get(1).value());
         assertEquals(measurements + 1, evaluateCount(), "iteration 2 is measured once");
@@ -180,8 +180,8 @@ class EvaluatorServiceIT {
         asOperator().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(202)
                 .header("Location", containsString("/runs/" + run))
                 .body("run_id", equalTo(run));
-        await().atMost(LEDGER).until(() -> !pipeline.records(Topics.START_PRUNING, run).isEmpty());
-        StartPruning published = EventCodec.decode(pipeline.records(Topics.START_PRUNING, run).get(0).value(), StartPruning.class);
+        await().atMost(LEDGER).until(() -> !pipeline.records(PipelineTopic.Names.START_PRUNING, run).isEmpty());
+        StartPruning published = EventCodec.decode(pipeline.records(PipelineTopic.Names.START_PRUNING, run).get(0).value(), StartPruning.class);
         assertEquals(base, published.baseCheckpoint());
         assertEquals(TestPipeline.SPEC, published.spec());
         asOperator().contentType(ContentType.JSON).body(body).post("/runs").then().statusCode(409)
@@ -285,11 +285,11 @@ class EvaluatorServiceIT {
         asOperator().delete("/runs/{id}", "it-no-such-run").then().statusCode(404);
         // a finetuned event of the cancelled run is not evaluated, nothing is published for it
         String tuned = "runs/" + run + "/iter-001/finetuned/";
-        pipeline.send(Topics.FINETUNED, finetuned(run, 1, "runs/" + run + "/iter-001/pruned/", tuned));
+        pipeline.send(PipelineTopic.Names.FINETUNED, finetuned(run, 1, "runs/" + run + "/iter-001/pruned/", tuned));
         String after = TestPipeline.runId("after-cancel");
-        pipeline.send(Topics.START_PRUNING, new StartPruning(1, after, pipeline.saveModel(after, 0, "base", null), TestPipeline.SPEC));
+        pipeline.send(PipelineTopic.Names.START_PRUNING, new StartPruning(1, after, pipeline.saveModel(after, 0, "base", null), TestPipeline.SPEC));
         awaitEvaluated(after, 0, 1);
-        assertTrue(pipeline.records(Topics.EVALUATED, run).isEmpty(), "nothing emitted for a cancelled run");
+        assertTrue(pipeline.records(PipelineTopic.Names.EVALUATED, run).isEmpty(), "nothing emitted for a cancelled run");
         asOperator().get("/runs/{id}", run).then().body("status", equalTo("CANCELLED"));
     }
 
@@ -297,30 +297,30 @@ class EvaluatorServiceIT {
     void badEventsAndDeadLettersFailTheirRunsAndTheServiceKeepsServing() {
         String malformed = TestPipeline.runId("malformed");
         registerRunning(malformed);
-        pipeline.send(Topics.START_PRUNING, malformed, "{\"version\": 1, \"run_id\": ", Map.of());
+        pipeline.send(PipelineTopic.Names.START_PRUNING, malformed, "{\"version\": 1, \"run_id\": ", Map.of());
         String version9 = TestPipeline.runId("v9");
         registerRunning(version9);
         String v9 = EventCodec.encode(new StartPruning(1, version9, "runs/" + version9 + "/iter-000/base/", TestPipeline.SPEC))
                 .replace("\"version\":1", "\"version\":9");
-        pipeline.send(Topics.START_PRUNING, version9, v9, Map.of());
+        pipeline.send(PipelineTopic.Names.START_PRUNING, version9, v9, Map.of());
         String deadLetter = TestPipeline.runId("dlq");
         registerRunning(deadLetter);
         // records on a dead-letter topic that no stage wrote (no reason header), or of runs not RUNNING, change nothing
         String forged = TestPipeline.runId("forged");
         registerRunning(forged);
-        pipeline.send(Topics.dlq(Topics.EVALUATED), forged, "{\"version\":1,\"run_id\":\"" + forged + "\"}", Map.of());
+        pipeline.send(PipelineTopic.EVALUATED.deadLetterTopic(), forged, "{\"version\":1,\"run_id\":\"" + forged + "\"}", Map.of());
         String stranger = TestPipeline.runId("stranger");
-        pipeline.send(Topics.dlq(Topics.EVALUATED), stranger, "{}", Map.of("dead-letter-reason", "forged",
-                "dead-letter-topic", Topics.EVALUATED));
-        pipeline.send(Topics.dlq(Topics.FILTERS_PRUNED), deadLetter, "{\"version\":1,\"run_id\":\"" + deadLetter + "\"}",
-                Map.of("dead-letter-reason", "surgery failed: layer conv9 does not exist", "dead-letter-topic", Topics.FILTERS_PRUNED));
+        pipeline.send(PipelineTopic.EVALUATED.deadLetterTopic(), stranger, "{}", Map.of("dead-letter-reason", "forged",
+                "dead-letter-topic", PipelineTopic.Names.EVALUATED));
+        pipeline.send(PipelineTopic.FILTERS_PRUNED.deadLetterTopic(), deadLetter, "{\"version\":1,\"run_id\":\"" + deadLetter + "\"}",
+                Map.of("dead-letter-reason", "surgery failed: layer conv9 does not exist", "dead-letter-topic", PipelineTopic.Names.FILTERS_PRUNED));
         String unknown = TestPipeline.runId("unknown");
         String tuned = "runs/" + unknown + "/iter-001/finetuned/";
-        pipeline.send(Topics.FINETUNED, finetuned(unknown, 1, "runs/" + unknown + "/iter-001/pruned/", tuned));
+        pipeline.send(PipelineTopic.Names.FINETUNED, finetuned(unknown, 1, "runs/" + unknown + "/iter-001/pruned/", tuned));
 
-        awaitFailed(malformed, Topics.START_PRUNING, "malformed JSON");
-        awaitFailed(version9, Topics.START_PRUNING, "version 9");
-        awaitFailed(deadLetter, Topics.FILTERS_PRUNED, "surgery failed: layer conv9 does not exist");
+        awaitFailed(malformed, PipelineTopic.Names.START_PRUNING, "malformed JSON");
+        awaitFailed(version9, PipelineTopic.Names.START_PRUNING, "version 9");
+        awaitFailed(deadLetter, PipelineTopic.Names.FILTERS_PRUNED, "surgery failed: layer conv9 does not exist");
         // an unknown run's bad event is dead-lettered, and the dead letter creates no run
         await().atMost(LEDGER).until(() -> metrics().contains("pruning_events_failed_total{reason=\"UnknownRunException\",topic=\"finetuned\"}"));
         asOperator().get("/runs/{id}", unknown).then().statusCode(404);
@@ -330,7 +330,7 @@ class EvaluatorServiceIT {
         // the next good event is processed
         String good = TestPipeline.runId("after-bad");
         String base = pipeline.saveModel(good, 0, "base", null);
-        pipeline.send(Topics.START_PRUNING, new StartPruning(1, good, base, TestPipeline.SPEC));
+        pipeline.send(PipelineTopic.Names.START_PRUNING, new StartPruning(1, good, base, TestPipeline.SPEC));
         assertEquals(Evaluated.CONTINUE, awaitEvaluated(good, 0, 1).get(0).decision());
         asOperator().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         String metrics = asOperator().get("/q/metrics").then().extract().asString();
@@ -378,7 +378,7 @@ class EvaluatorServiceIT {
     }
 
     private static List<ConsumerRecord<String, String>> evaluated(String run, int iteration) {
-        return pipeline.records(Topics.EVALUATED, run).stream()
+        return pipeline.records(PipelineTopic.Names.EVALUATED, run).stream()
                 .filter(r -> EventCodec.decode(r.value(), Evaluated.class).iteration() == iteration).toList();
     }
 }

@@ -1,6 +1,6 @@
 package dev.prune.evaluator;
 
-import dev.prune.evaluator.messaging.Topics;
+import dev.prune.events.PipelineTopic;
 import dev.prune.kafka.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -54,9 +54,9 @@ public class EvaluatorTestResource implements QuarkusTestResourceLifecycleManage
         }
         broker = KafkaBroker.builder(root.resolve("kafka")).defaultPartitions(PARTITIONS).start();
         Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : Topics.PIPELINE) {
+        for (String topic : PipelineTopic.names()) {
             topics.put(topic, PARTITIONS);
-            topics.put(Topics.dlq(topic), PARTITIONS);
+            topics.put(topic + PipelineTopic.DLQ_SUFFIX, PARTITIONS);
         }
         broker.createTopics(topics);
         Path store = root.resolve("store");

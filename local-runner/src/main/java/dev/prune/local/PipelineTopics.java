@@ -1,27 +1,21 @@
 package dev.prune.local;
 
+import dev.prune.events.PipelineTopic;
+
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** The topics of the pipeline and their dead-letter topics. */
+/** The topics the local broker creates: every pipeline topic and its dead-letter topic ({@link PipelineTopic}). */
 public final class PipelineTopics {
-    public static final List<String> EVENTS = List.of("start-pruning", "evaluated", "ranks-computed", "filters-pruned",
-            "finetuned", "train-requested", "trained");
-
     private PipelineTopics() {
-    }
-
-    public static String deadLetter(String topic) {
-        return topic + ".dlq";
     }
 
     /** Every event topic and its dead-letter topic, each with {@code partitions} partitions. */
     public static Map<String, Integer> all(int partitions) {
         Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : EVENTS) {
-            topics.put(topic, partitions);
-            topics.put(deadLetter(topic), partitions);
+        for (PipelineTopic<?> topic : PipelineTopic.ALL) {
+            topics.put(topic.name(), partitions);
+            topics.put(topic.deadLetterTopic(), partitions);
         }
         return topics;
     }

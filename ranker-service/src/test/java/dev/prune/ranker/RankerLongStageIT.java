@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Why this holds (see application.properties):
  * <ul>
- *   <li>The Kafka poll loop runs on its own thread (smallrye-kafka-consumer-thread-N), and {@code Ranker.rank} is
+ *   <li>The Kafka poll loop runs on its own thread (smallrye-kafka-consumer-thread-N), and {@code RankConsumer.rank} is
  *   {@code @Blocking("ranker")}: the ranking runs on the "ranker" worker pool, so the poll loop keeps calling
  *   {@code poll()} while it works (pausing the partitions when it has enough in hand) and
  *   {@code max.poll.interval.ms} cannot expire: no rebalance, no redelivery, however long the stage.</li>

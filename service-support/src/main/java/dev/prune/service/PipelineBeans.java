@@ -8,7 +8,6 @@ import dev.prune.pipeline.EvaluateStage;
 import dev.prune.pipeline.FineTuneStage;
 import dev.prune.pipeline.RankStage;
 import dev.prune.pipeline.SurgeryStage;
-import dev.prune.pipeline.TrainStage;
 import dev.prune.runtime.Nd4jRuntime;
 import dev.prune.store.CheckpointStore;
 import dev.prune.store.CheckpointStores;
@@ -85,12 +84,6 @@ public class PipelineBeans {
     @Singleton
     FineTuneStage fineTuneStage(CheckpointIO io, DataCatalog data) {
         return new FineTuneStage(io, data);
-    }
-
-    @Produces
-    @Singleton
-    TrainStage trainStage(CheckpointIO io, DataCatalog data) {
-        return new TrainStage(io, data);
     }
 
     @Produces

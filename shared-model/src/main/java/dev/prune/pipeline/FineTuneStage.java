@@ -7,6 +7,7 @@ import dev.prune.net.ConvNet;
 import dev.prune.rank.FilterRanker;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
+import dev.prune.store.CheckpointStage;
 import dev.prune.train.Trainer;
 import dev.prune.train.TrainingReport;
 
@@ -34,9 +35,9 @@ public final class FineTuneStage {
         if (!check.runIsLive(in)) {
             return Optional.empty();
         }
-        CheckpointKey pruned = check.ownKey(in, "checkpoint", in.checkpoint(), in.iteration(), java.util.Set.of("pruned"));
+        CheckpointKey pruned = check.ownKey(in, "checkpoint", in.checkpoint(), in.iteration(), java.util.Set.of(CheckpointStage.PRUNED));
         check.ownKey(in, "parent_checkpoint", in.parentCheckpoint(), in.iteration() - 1, RankStage.MODEL_STAGES);
-        var key = new CheckpointKey(in.runId(), in.iteration(), "finetuned");
+        var key = new CheckpointKey(in.runId(), in.iteration(), CheckpointStage.FINETUNED);
         Optional<CheckpointManifest> stored = io.store().manifest(key);
         if (stored.isPresent()) {
             check.verified(in, pruned);

@@ -10,6 +10,7 @@ import dev.prune.rank.FilterRanking;
 import dev.prune.rank.RankSource;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
+import dev.prune.store.CheckpointStage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.function.LongConsumer;
  */
 public final class RankStage {
     /** What a ranking reads: the base network, or the last fine-tuned one. */
-    static final java.util.Set<String> MODEL_STAGES = java.util.Set.of("base", "finetuned");
+    static final java.util.Set<String> MODEL_STAGES = java.util.Set.of(CheckpointStage.BASE, CheckpointStage.FINETUNED);
     private final CheckpointIO io;
     private final DataCatalog data;
     private final StageInputCheck check;

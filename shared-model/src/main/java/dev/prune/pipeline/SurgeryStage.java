@@ -8,6 +8,7 @@ import dev.prune.rank.FilterRanking;
 import dev.prune.rank.LayerRanks;
 import dev.prune.store.CheckpointKey;
 import dev.prune.store.CheckpointManifest;
+import dev.prune.store.CheckpointStage;
 import dev.prune.surgery.FilterSelector;
 import dev.prune.surgery.FilterSurgeon;
 import dev.prune.surgery.PruningPlan;
@@ -36,7 +37,7 @@ public final class SurgeryStage {
                 RankStage.MODEL_STAGES);
         CheckpointKey ranks = check.ownKey(in, "ranks_checkpoint", in.ranksCheckpoint(), in.iteration(),
                 Set.of(CheckpointKey.RANKED_STAGE));
-        var key = new CheckpointKey(in.runId(), in.iteration(), "pruned");
+        var key = new CheckpointKey(in.runId(), in.iteration(), CheckpointStage.PRUNED);
         Optional<CheckpointManifest> stored = io.store().manifest(key);
         if (stored.isPresent()) {
             // re-emitting: the inputs must still be what the event says (the computing path verifies them as it reads)

@@ -16,11 +16,11 @@ public record CheckpointKey(String runId, int iteration, String stage) implement
     public static final String MANIFEST_FILE = "manifest.json";
     /** The ranked stage stores the filter ranking (JSON) where other stages store a model. */
     public static final String RANKS_FILE = "ranks.json";
-    public static final String RANKED_STAGE = "ranked";
+    public static final String RANKED_STAGE = CheckpointStage.RANKED;
     /** The ranking the fine-tuning gathered on its last steps (ranks.json), beside the fine-tuned model it is of. */
-    public static final String FINETUNE_RANKING_STAGE = "finetune-ranking";
-    /** The stages of one pruning iteration, in the order they run. */
-    public static final List<String> PIPELINE_STAGES = List.of("base", "ranked", "pruned", "finetuned", FINETUNE_RANKING_STAGE);
+    public static final String FINETUNE_RANKING_STAGE = CheckpointStage.FINETUNE_RANKING;
+    /** The stages of one pruning iteration, in the order they run ({@link CheckpointStage}). */
+    public static final List<String> PIPELINE_STAGES = CheckpointStage.IN_ORDER;
 
     private static final int MAX_NAME_LENGTH = 128;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");

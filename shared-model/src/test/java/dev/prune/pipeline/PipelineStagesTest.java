@@ -7,13 +7,15 @@ import dev.prune.events.Finetuned;
 import dev.prune.events.PipelineEvent;
 import dev.prune.events.RanksComputed;
 import dev.prune.events.RunSpec;
-import dev.prune.events.TrainRequested;
-import dev.prune.events.Trained;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ModelMetrics;
 import dev.prune.policy.IterationOutcome;
 import dev.prune.rank.FilterRanking;
+import dev.prune.net.VggBuilder;
+import dev.prune.net.VggSpec;
 import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointStage;
+import dev.prune.train.Trainer;
 import dev.prune.store.FolderCheckpointStore;
 import dev.prune.events.BadEventException;
 import org.junit.jupiter.api.Test;
@@ -175,7 +177,7 @@ class PipelineStagesTest {
         assertEquals(key.prefix(), out.checkpoint());
     }
 
-    /** A run's store, its base network (trained by the train stage) and the evaluator's ledger of it. */
+    /** A run's store, its base network (trained here, as a user brings one) and the evaluator's ledger of it. */
     private static final class Run {
         final FolderCheckpointStore store;
         final CheckpointIO io;
@@ -199,8 +201,12 @@ class PipelineStagesTest {
 
         /** Trains the base network and returns the evaluator's verdict on it. */
         Evaluated start(boolean batchNorm) {
-            Trained trained = new TrainStage(io, data).handle(new TrainRequested(1, id, "vgg-small", batchNorm, 1, spec), r -> { });
-            return evaluate(0, trained.checkpoint());
+            var fresh = VggBuilder.build(VggSpec.named("vgg-small", batchNorm, spec.seed()));
+            var trained = Trainer.train(fresh, data.forRun(spec, fresh.input()).train(),
+                    spec.trainingSettings().withEpochs(1).withMaxImages(0), r -> { });
+            var key = new CheckpointKey(id, 0, CheckpointStage.BASE);
+            io.saveModel(key, trained.model(), null, "test", Map.of());
+            return evaluate(0, key.prefix());
         }
 
         Evaluated evaluate(int iteration, String checkpoint) {

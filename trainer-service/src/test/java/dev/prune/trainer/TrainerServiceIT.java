@@ -5,9 +5,8 @@ import dev.prune.events.Evaluated;
 import dev.prune.events.EventCodec;
 import dev.prune.events.FiltersPruned;
 import dev.prune.events.Finetuned;
+import dev.prune.events.PipelineTopic;
 import dev.prune.events.RunSpec;
-import dev.prune.events.TrainRequested;
-import dev.prune.events.Trained;
 import dev.prune.local.KafkaTestClient;
 import dev.prune.local.ServiceProcess;
 import dev.prune.local.StageServiceFixture;
@@ -40,16 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged trainer-service against a real Kafka broker (local-kafka) and a folder checkpoint store:
- * filters-pruned -> finetuned and train-requested -> trained, their dead-letter topics, redelivery, metrics.
+ * filters-pruned -> finetuned, its dead-letter topic, redelivery, metrics.
  * The pruned inputs are made here with shared-model's RankStage and SurgeryStage. No mocks.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 300)
 class TrainerServiceIT {
-    static final String PRUNED = "filters-pruned";
-    static final String FINETUNED = "finetuned";
-    static final String REQUESTED = "train-requested";
-    static final String TRAINED = "trained";
+    static final String PRUNED = PipelineTopic.FILTERS_PRUNED.name();
+    static final String FINETUNED = PipelineTopic.FINETUNED.name();
     static final Duration WAIT = Duration.ofSeconds(150);
     /** A tiny run: 256 training images, fine-tune on 128 of them. */
     static final RunSpec SPEC = new RunSpec(4, 0.5, 0.05, 3, 1, 1, "taylor", 0, "fashion-mnist", 256, 128, 64,
@@ -68,7 +65,7 @@ class TrainerServiceIT {
     @BeforeAll
     static void start() throws Exception {
         fixture = StageServiceFixture.start(dir,
-                Map.of(PRUNED, 3, FINETUNED, 3, REQUESTED, 3, TRAINED, 3, PRUNED + ".dlq", 1, REQUESTED + ".dlq", 1));
+                Map.of(PRUNED, 3, FINETUNED, 3, PipelineTopic.FILTERS_PRUNED.deadLetterTopic(), 1));
         topics = fixture.topics();
         store = fixture.store();
         for (String run : java.util.List.of("run-a", "run-b")) {
@@ -96,10 +93,6 @@ class TrainerServiceIT {
 
     static String log() {
         return "---- trainer-service log ----\n" + service.logTail();
-    }
-
-    static TrainRequested request(String run) {
-        return new TrainRequested(1, run, "vgg-small", false, 1, SPEC);
     }
 
     static Map<String, String> reasons(List<ConsumerRecord<String, String>> dead, String topic) {
@@ -134,52 +127,23 @@ class TrainerServiceIT {
     }
 
     @Test
-    @Order(2)
-    void requestedBaseNetworkIsTrainedAndEmittedKeyedByRun() {
-        topics.send(REQUESTED, "run-t", EventCodec.encode(request("run-t")));
-
-        Trained out = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
-                Trained.class);
-        assertEquals("runs/run-t/iter-000/base/", out.checkpoint());
-        assertTrue(out.trainSeconds() > 0);
-        CheckpointManifest base = store.manifest(CheckpointKey.parse(out.checkpoint())).orElseThrow();
-        assertEquals("trainer", base.producer());
-        assertEquals(192, base.filtersPerLayer().values().stream().mapToInt(Integer::intValue).sum());
-    }
-
-    @Test
     @Order(3)
     void badEventsGoToTheDeadLetterTopicsWithAReasonAndTheNextEventsAreServed() {
         String good = EventCodec.encode(pruned.get("run-b"));
         topics.send(PRUNED, "bad-json", "{\"run_id\": ");
         topics.send(PRUNED, "run-v9", good.replace("\"run_id\":\"run-b\"", "\"run_id\":\"run-v9\"").replace("\"version\":1", "\"version\":9"));
         topics.send(PRUNED, "run-b", good);
-        String request = EventCodec.encode(request("run-t2"));
-        topics.send(REQUESTED, "run-policy", request.replace("\"run_id\":\"run-t2\"", "\"run_id\":\"run-policy\"")
-                .replace("\"accuracy_budget\":0.05", "\"accuracy_budget\":-1.0"));
-        topics.send(REQUESTED, "run-net", request.replace("\"run_id\":\"run-t2\"", "\"run_id\":\"run-net\"")
-                .replace("\"network\":\"vgg-small\"", "\"network\":\"vgg-huge\""));
-        topics.send(REQUESTED, "run-t2", request);
 
         assertEquals("runs/run-b/iter-001/finetuned/", EventCodec.decode(
                 topics.await(FINETUNED, KafkaTestClient.key("run-b"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Finetuned.class).checkpoint());
-        assertEquals("runs/run-t2/iter-000/base/", EventCodec.decode(
-                topics.await(TRAINED, KafkaTestClient.key("run-t2"), 1, WAIT, TrainerServiceIT::log).get(0).value(), Trained.class).checkpoint());
 
         Map<String, String> prunedReasons = reasons(topics.await(PRUNED + ".dlq", r -> true, 2, WAIT, TrainerServiceIT::log), PRUNED);
         assertEquals(2, prunedReasons.size(), prunedReasons.toString());
         assertTrue(prunedReasons.get("bad-json").contains("malformed JSON"), prunedReasons.toString());
         assertTrue(prunedReasons.get("run-v9").contains("version 9"), prunedReasons.toString());
-        Map<String, String> requestReasons = reasons(topics.await(REQUESTED + ".dlq", r -> true, 2, WAIT, TrainerServiceIT::log), REQUESTED);
-        assertEquals(2, requestReasons.size(), requestReasons.toString());
-        assertTrue(requestReasons.get("run-policy").contains("accuracy budget"), requestReasons.toString());
-        assertTrue(requestReasons.get("run-net").contains("unknown network 'vgg-huge'"), requestReasons.toString());
 
         topics.awaitCommitted("trainer", PRUNED, WAIT, TrainerServiceIT::log);
-        topics.awaitCommitted("trainer-train", REQUESTED, WAIT, TrainerServiceIT::log);
         assertEquals(2, service.metric("pruning_events_failed_total{reason=\"BadEventException\",topic=\"filters-pruned\"}"), 0.0);
-        assertEquals(1, service.metric("pruning_events_failed_total{reason=\"BadEventException\",topic=\"train-requested\"}"), 0.0);
-        assertEquals(1, service.metric("pruning_events_failed_total{reason=\"PruningException\",topic=\"train-requested\"}"), 0.0);
     }
 
     @Test
@@ -187,26 +151,17 @@ class TrainerServiceIT {
     void redeliveredEventsYieldTheSameOutputsWithoutRecomputation() {
         Finetuned first = EventCodec.decode(topics.await(FINETUNED, KafkaTestClient.key("run-a"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
                 Finetuned.class);
-        Trained firstBase = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 1, WAIT, TrainerServiceIT::log).get(0).value(),
-                Trained.class);
         CheckpointManifest tuned = store.manifest(CheckpointKey.parse(first.checkpoint())).orElseThrow();
-        CheckpointManifest base = store.manifest(CheckpointKey.parse(firstBase.checkpoint())).orElseThrow();
 
         topics.send(PRUNED, "run-a", EventCodec.encode(pruned.get("run-a")));
-        topics.send(REQUESTED, "run-t", EventCodec.encode(request("run-t")));
 
         Finetuned again = EventCodec.decode(topics.await(FINETUNED, KafkaTestClient.key("run-a"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
                 Finetuned.class);
-        Trained baseAgain = EventCodec.decode(topics.await(TRAINED, KafkaTestClient.key("run-t"), 2, WAIT, TrainerServiceIT::log).get(1).value(),
-                Trained.class);
         assertEquals(first.checkpoint(), again.checkpoint());
         assertEquals(first.stageSeconds(), again.stageSeconds());
         assertEquals(first.fineTuneImagesPerSecond(), again.fineTuneImagesPerSecond());
-        assertEquals(firstBase, baseAgain);
         assertEquals(tuned.createdAt(), store.manifest(CheckpointKey.parse(first.checkpoint())).orElseThrow().createdAt(),
                 "the fine-tuned model was not rewritten");
-        assertEquals(base.createdAt(), store.manifest(CheckpointKey.parse(firstBase.checkpoint())).orElseThrow().createdAt(),
-                "the base network was not rewritten");
     }
 
     @Test
@@ -215,12 +170,9 @@ class TrainerServiceIT {
         assertEquals(200, service.status("/q/health/live"), service.body("/q/health/live"));
         assertEquals(200, service.status("/q/health/ready"), service.body("/q/health/ready"));
         assertEquals(5, service.metric("pruning_events_in_total{topic=\"filters-pruned\"}"), 0.0);
-        assertEquals(5, service.metric("pruning_events_in_total{topic=\"train-requested\"}"), 0.0);
         assertEquals(3, service.metric("pruning_events_out_total{topic=\"finetuned\"}"), 0.0);
-        assertEquals(3, service.metric("pruning_events_out_total{topic=\"trained\"}"), 0.0);
         String metrics = service.body("/q/metrics");
         assertTrue(service.metric("pruning_images_per_second{stage=\"finetune\"}") > 0, metrics);
-        assertTrue(service.metric("pruning_images_per_second{stage=\"train\"}") > 0, metrics);
         assertTrue(metrics.contains("pruning_stage_seconds_count{stage=\"finetune\"}"), metrics);
     }
 }

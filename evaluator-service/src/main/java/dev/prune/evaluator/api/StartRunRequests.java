@@ -62,7 +62,7 @@ public final class StartRunRequests {
         String base = text(body, "base_checkpoint");
         if (base == null) {
             throw new InvalidRequest("base_checkpoint is missing: give the checkpoint of the trained network, "
-                    + "e.g. runs/<run>/iter-000/base/");
+                    + "e.g. runs/<run>/iter-000/base/ (./pruning base --run <run> stores one there)");
         }
         CheckpointKey key;
         try {

@@ -3,6 +3,7 @@ package dev.prune.evaluator.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prune.evaluator.ledger.RunLedger;
 import dev.prune.events.EventCodec;
+import dev.prune.events.PipelineTopic;
 import dev.prune.service.StageMetrics;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,8 @@ import dev.prune.service.FaultRetry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Consumes every pipeline dead-letter topic ({@code <topic>.dlq}) and marks the run FAILED with the
+ * Consumes every pipeline dead-letter topic ({@link PipelineTopic#deadLetterTopics()}; the list in application.properties,
+ * checked against it by deploy-tests) and marks the run FAILED with the
  * {@code dead-letter-reason} header as the reason. The run id is the record key, or else the payload's
  * run_id; a dead letter with neither is only logged and counted.
  */
@@ -53,8 +55,7 @@ public class DeadLetters {
     public void onDeadLetter(ConsumerRecord<String, String> record) {
         String topic = header(record, TOPIC_HEADER);
         if (topic == null) {
-            topic = record.topic().endsWith(Topics.DLQ_SUFFIX)
-                    ? record.topic().substring(0, record.topic().length() - Topics.DLQ_SUFFIX.length()) : record.topic();
+            topic = PipelineTopic.ofDeadLetterTopic(record.topic()).map(PipelineTopic::name).orElse(record.topic());
         }
         metrics.eventIn(record.topic());
         metrics.eventFailed(topic, "dead-letter");

@@ -1,5 +1,6 @@
 package dev.prune.evaluator.messaging;
 
+import dev.prune.events.PipelineTopic;
 import dev.prune.service.StageMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -14,7 +15,7 @@ import java.time.Duration;
 @ApplicationScoped
 public class EvaluatedPublisher {
     @Inject
-    @Channel("evaluated")
+    @Channel(PipelineTopic.Names.EVALUATED)
     MutinyEmitter<Record<String, String>> emitter;
 
     @Inject
@@ -25,6 +26,6 @@ public class EvaluatedPublisher {
 
     public void publish(String runId, String evaluatedJson) {
         emitter.send(Record.of(runId, evaluatedJson)).await().atMost(timeout);
-        metrics.eventOut(Topics.EVALUATED);
+        metrics.eventOut(PipelineTopic.EVALUATED.name());
     }
 }

@@ -1,6 +1,7 @@
 package dev.prune.evaluator.messaging;
 
 import dev.prune.events.EventCodec;
+import dev.prune.events.PipelineTopic;
 import dev.prune.events.StartPruning;
 import dev.prune.service.StageMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -27,6 +28,6 @@ public class StartPruningPublisher {
 
     public void publish(StartPruning event) {
         emitter.send(Record.of(event.runId(), EventCodec.encode(event))).await().atMost(timeout);
-        metrics.eventOut(Topics.START_PRUNING);
+        metrics.eventOut(PipelineTopic.START_PRUNING.name());
     }
 }

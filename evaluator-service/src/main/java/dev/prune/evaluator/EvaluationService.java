@@ -22,6 +22,7 @@ import dev.prune.events.EventCodec;
 import dev.prune.pipeline.CheckpointIO;
 import dev.prune.pipeline.StageInputCheck;
 import dev.prune.store.CheckpointKey;
+import dev.prune.store.CheckpointStage;
 import dev.prune.store.InvalidCheckpointKeyException;
 
 import dev.prune.evaluator.ledger.IterationEntity;
@@ -36,12 +37,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The evaluator's one job: measure a checkpoint, record it in the ledger, decide, publish evaluated.
+ * The evaluator service's work on its inputs (the engine's {@code EvaluateStage} measures and decides): measure a checkpoint, record it in the ledger, decide, publish evaluated.
  * A redelivered event is answered from the ledger without measuring again.
  */
 @ApplicationScoped
-public class Evaluator {
-    private static final Logger LOG = Logger.getLogger(Evaluator.class);
+public class EvaluationService {
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
     static final String STAGE = "evaluate";
 
     private final EvaluateStage stage;
@@ -51,7 +52,7 @@ public class Evaluator {
     private final EvaluatedPublisher publisher;
     private final StageMetrics metrics;
 
-    public Evaluator(EvaluateStage stage, RunLedger ledger, RunRecords records, CheckpointIO io, EvaluatedPublisher publisher,
+    public EvaluationService(EvaluateStage stage, RunLedger ledger, RunRecords records, CheckpointIO io, EvaluatedPublisher publisher,
                      StageMetrics metrics) {
         this.stage = stage;
         this.ledger = ledger;
@@ -79,7 +80,7 @@ public class Evaluator {
 
     /** finetuned: evaluate the fine-tuned network of an iteration. */
     public void finetuned(Finetuned event) {
-        CheckpointKey tuned = check.ownKey(event, "checkpoint", event.checkpoint(), event.iteration(), Set.of("finetuned"));
+        CheckpointKey tuned = check.ownKey(event, "checkpoint", event.checkpoint(), event.iteration(), Set.of(CheckpointStage.FINETUNED));
         check.inRun(event, "parent_checkpoint", event.parentCheckpoint());
         Admission admission = ledger.admitIteration(event.runId(), event.iteration());
         if (answered(event, tuned, admission)) {
@@ -144,7 +145,7 @@ public class Evaluator {
         seconds.put(STAGE, (System.nanoTime() - start) / 1e9);
 
         Recorded recorded = ledger.record(new Measurement(runId, iteration, checkpoint, event.spec(), measured, removed, seconds),
-                Evaluator::decide);
+                EvaluationService::decide);
         if (!recorded.replayed()) {
             metrics.runGauges(runId, iteration, measured.accuracy(), measured.params(), measured.convFlops(),
                     measured.filtersPerLayer());

@@ -1,7 +1,7 @@
 package dev.prune.ranker;
 
 import dev.prune.events.Evaluated;
-import dev.prune.events.EventCodec;
+import dev.prune.events.PipelineTopic;
 import dev.prune.events.RanksComputed;
 import dev.prune.pipeline.RankStage;
 import dev.prune.service.EventHandling;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 /**
- * evaluated (decision CONTINUE) -> Taylor ranks of the next iteration -> ranks-computed, keyed by run id.
+ * The ranker service's consumer: evaluated (decision CONTINUE) -> Taylor ranks (the engine's {@code RankStage}) of the next iteration -> ranks-computed, keyed by run id.
  *
  * <p>Runs on the "ranker" worker pool (several runs at once, see application.properties), so the Kafka
  * poll loop goes on while a ranking takes minutes. The incoming record is acknowledged only once the
@@ -28,11 +28,9 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @ApplicationScoped
-public class Ranker {
-    static final String IN = "evaluated";
-    static final String OUT = "ranks-computed";
+public class RankConsumer {
     static final String STAGE = "rank";
-    private static final Logger LOG = Logger.getLogger(Ranker.class);
+    private static final Logger LOG = Logger.getLogger(RankConsumer.class);
 
     @Inject
     RankStage stage;
@@ -41,12 +39,11 @@ public class Ranker {
     @Inject
     EventHandling events;
 
-    @Incoming(IN)
-    @Outgoing(OUT)
+    @Incoming(PipelineTopic.Names.EVALUATED)
+    @Outgoing(PipelineTopic.Names.RANKS_COMPUTED)
     @Blocking(value = "ranker", ordered = false)
     public Record<String, String> rank(ConsumerRecord<String, String> record) {
-        return events.handle(IN, OUT, record, json -> {
-            Evaluated in = EventCodec.decode(json, Evaluated.class);
+        return events.handle(PipelineTopic.EVALUATED, PipelineTopic.RANKS_COMPUTED, record, (Evaluated in) -> {
             if (!in.isContinue()) {
                 LOG.infof("run %s stopped at iteration %d (%s): nothing to rank", in.runId(), in.iteration(), in.reason());
                 return null;

@@ -1,7 +1,7 @@
 package dev.prune.surgeon;
 
-import dev.prune.events.EventCodec;
 import dev.prune.events.FiltersPruned;
+import dev.prune.events.PipelineTopic;
 import dev.prune.events.RanksComputed;
 import dev.prune.pipeline.SurgeryStage;
 import dev.prune.service.EventHandling;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 /**
- * ranks-computed -> the lowest-ranked filters cut out -> filters-pruned, keyed by run id.
+ * The surgeon service's consumer: ranks-computed -> the lowest-ranked filters cut out (the engine's {@code SurgeryStage}) -> filters-pruned, keyed by run id.
  *
  * <p>Runs on the "surgeon" worker pool; the incoming record is acknowledged only once the outgoing one is
  * written. A bad event (malformed JSON, wrong version, policy out of range, missing or corrupt checkpoint)
@@ -26,11 +26,9 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @ApplicationScoped
-public class Surgeon {
-    static final String IN = "ranks-computed";
-    static final String OUT = "filters-pruned";
+public class SurgeryConsumer {
     static final String STAGE = "surgery";
-    private static final Logger LOG = Logger.getLogger(Surgeon.class);
+    private static final Logger LOG = Logger.getLogger(SurgeryConsumer.class);
 
     @Inject
     SurgeryStage stage;
@@ -39,12 +37,11 @@ public class Surgeon {
     @Inject
     EventHandling events;
 
-    @Incoming(IN)
-    @Outgoing(OUT)
+    @Incoming(PipelineTopic.Names.RANKS_COMPUTED)
+    @Outgoing(PipelineTopic.Names.FILTERS_PRUNED)
     @Blocking(value = "surgeon", ordered = false)
     public Record<String, String> prune(ConsumerRecord<String, String> record) {
-        return events.handle(IN, OUT, record, json -> {
-            RanksComputed in = EventCodec.decode(json, RanksComputed.class);
+        return events.handle(PipelineTopic.RANKS_COMPUTED, PipelineTopic.FILTERS_PRUNED, record, (RanksComputed in) -> {
             FiltersPruned out = metrics.timeStage(STAGE, () -> stage.handle(in)).orElse(null);
             if (out == null) {
                 LOG.infof("run %s has ended: its ranks-computed event of iteration %d is dropped", in.runId(), in.iteration());
