@@ -1,8 +1,9 @@
 package dev.prune.cli;
 
+import dev.prune.infer.BatchNormFolding;
 import dev.prune.net.ConvNet;
 import dev.prune.net.ModelFiles;
-import dev.prune.surgery.BatchNormFolding;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
@@ -24,8 +25,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         dev.prune.runtime.Nd4jRuntime.configure();
-        ConvNet original = ModelFiles.load(model);
-        ConvNet inference = BatchNormFolding.fold(original);
+        ConvNet original = RuntimeSpeedups.install(ModelFiles.load(model)); // both run below, as the engine runs them
+        ConvNet inference = RuntimeSpeedups.install(BatchNormFolding.fold(original));
         INDArray probe = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, original.input().batchShape(4));
         double difference = original.network().output(probe, false).sub(inference.network().output(probe, false))
                 .amaxNumber().doubleValue();

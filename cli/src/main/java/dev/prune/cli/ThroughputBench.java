@@ -1,16 +1,16 @@
 package dev.prune.cli;
 
 import dev.prune.data.LabeledImages;
+import dev.prune.infer.BatchNormFolding;
 import dev.prune.infer.InferenceRuntime;
 import dev.prune.measure.LatencyMeter;
 import dev.prune.measure.MeasureSettings;
 import dev.prune.measure.ProcessMemory;
 import dev.prune.net.ConvNet;
-import dev.prune.net.InputConvBackprop;
 import dev.prune.rank.FeatureMapStatisticsCollector;
 import dev.prune.runtime.Nd4jRuntime;
-import dev.prune.surgery.BatchNormFolding;
-
+import dev.prune.speedup.InputConvBackprop;
+import dev.prune.speedup.RuntimeSpeedups;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +100,7 @@ final class ThroughputBench {
      * own passes (rank_source finetune), so training and ranking in one.
      */
     private double trainImagesPerSecond(ConvNet model, boolean gatherStatistics) {
-        var training = new ConvNet(model.network().clone(), model.input()); // again: the clone loses the cache mode
+        var training = RuntimeSpeedups.install(new ConvNet(model.network().clone(), model.input())); // a clone has DL4J's layers
         var net = training.network();
         var batches = data.iterator(batchSize, true, 1);
         try (var statistics = gatherStatistics ? FeatureMapStatisticsCollector.attach(training) : null;

@@ -2,8 +2,7 @@ package dev.prune.infer;
 
 import dev.prune.error.PruningException;
 import dev.prune.net.ConvNet;
-import dev.prune.onednn.OneDnnCompiler;
-
+import dev.prune.speedup.RuntimeSpeedups;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,7 +11,8 @@ public enum InferenceRuntime {
     DL4J {
         @Override
         public Forward open(ConvNet model, int batchSize) {
-            return input -> model.network().output(input, false);
+            var network = RuntimeSpeedups.install(model).network();
+            return input -> network.output(input, false);
         }
     },
     /** {@link OneDnnCompiler}: fixed batch size, BatchNorm folded, activations fused; refuses other layers. */

@@ -2,6 +2,7 @@ package dev.prune.measure;
 
 import dev.prune.data.LabeledImages;
 import dev.prune.net.ConvNet;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 
@@ -17,6 +18,7 @@ public final class AccuracyEvaluator {
     }
 
     public static Result evaluate(ConvNet model, LabeledImages data, int batchSize) {
+        RuntimeSpeedups.install(model);
         var batches = data.iterator(batchSize, false, 0);
         long correct = 0;
         long n = 0;

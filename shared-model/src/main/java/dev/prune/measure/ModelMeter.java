@@ -4,11 +4,10 @@ import dev.prune.data.LabeledImages;
 import dev.prune.graph.ConvDependencies;
 import dev.prune.graph.PrunableConv;
 import dev.prune.graph.UnsupportedNetworkException;
+import dev.prune.infer.BatchNormFolding;
 import dev.prune.infer.InferenceRuntime;
 import dev.prune.net.ConvNet;
 import dev.prune.net.ModelFiles;
-import dev.prune.surgery.BatchNormFolding;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,12 +1,20 @@
 package dev.prune.net;
 
 import dev.prune.error.PruningException;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Saves and loads {@link ConvNet}s as DL4J model zips that also carry the input shape. */
@@ -35,13 +43,49 @@ public final class ModelFiles {
         }
     }
 
-    /** Written with DL4J's own activations, so any DL4J (without this project's classes) loads the file. */
+    /**
+     * Written with DL4J's own activation classes, so any DL4J (without this project's classes) loads the file: a
+     * running network may carry a subclass of DL4J's ReLU that computes only its gradient its own way (the speed-up
+     * {@code dev.prune.speedup.FastReluGradient}); it is written as the ReLU it extends and put back afterwards.
+     */
     private static void writePlainDl4j(ConvNet model, Path file) throws IOException {
-        FastReluGradient.uninstall(model.network());
+        MultiLayerNetwork network = model.network();
+        Map<Layer, IActivation> swapped = new IdentityHashMap<>();
+        // the running layers' confs and the ones serialised; after init they are the same objects
+        for (var layer : network.getLayers()) {
+            writeAsDl4jRelu(layer.conf().getLayer(), swapped);
+        }
+        for (var conf : network.getLayerWiseConfigurations().getConfs()) {
+            writeAsDl4jRelu(conf.getLayer(), swapped);
+        }
         try {
-            ModelSerializer.writeModel(model.network(), file.toFile(), false);
+            ModelSerializer.writeModel(network, file.toFile(), false);
         } finally {
-            FastReluGradient.install(model.network());
+            swapped.forEach(ModelFiles::setActivation);
+        }
+    }
+
+    private static void writeAsDl4jRelu(Layer layer, Map<Layer, IActivation> swapped) {
+        IActivation fn = activationOf(layer);
+        if (fn instanceof ActivationReLU relu && fn.getClass() != ActivationReLU.class && !swapped.containsKey(layer)) {
+            swapped.put(layer, fn);
+            setActivation(layer, relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null
+                    ? new ActivationReLU() : new ActivationReLU(relu.getMax(), relu.getThreshold(), relu.getNegativeSlope()));
+        }
+    }
+
+    private static IActivation activationOf(Layer layer) {
+        if (layer instanceof BaseLayer base) {
+            return base.getActivationFn();
+        }
+        return layer instanceof ActivationLayer activation ? activation.getActivationFn() : null;
+    }
+
+    private static void setActivation(Layer layer, IActivation fn) {
+        if (layer instanceof BaseLayer base) {
+            base.setActivationFn(fn);
+        } else if (layer instanceof ActivationLayer activation) {
+            activation.setActivationFn(fn);
         }
     }
 
@@ -66,7 +110,7 @@ public final class ModelFiles {
         return new ConvNet(net, shape);
     }
 
-    private static org.deeplearning4j.nn.multilayer.MultiLayerNetwork restore(Path file) {
+    private static MultiLayerNetwork restore(Path file) {
         try {
             return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
         } catch (IOException | RuntimeException e) {

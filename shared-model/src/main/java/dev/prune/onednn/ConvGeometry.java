@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.util.ConvolutionUtils;
 
 /** DL4J's convolution and pooling geometry in oneDNN's terms. */
-final class ConvGeometry {
+public final class ConvGeometry {
     private ConvGeometry() {
     }
 
@@ -14,7 +14,7 @@ final class ConvGeometry {
      * Truncate and Strict: the configured padding on both sides (oneDNN, like DL4J, drops what does not fill a
      * last stride).
      */
-    static long[][] padding(ConvolutionMode mode, int[] pad, int[] kernel, int[] stride, int[] dilation, long[] inDims,
+    public static long[][] padding(ConvolutionMode mode, int[] pad, int[] kernel, int[] stride, int[] dilation, long[] inDims,
                             long[] outDims) {
         long[] left = new long[2];
         long[] right = new long[2];
@@ -39,11 +39,11 @@ final class ConvGeometry {
     }
 
     /** oneDNN counts dilation from 0 (none), DL4J from 1. */
-    static long[] dilates(int[] dilation) {
+    public static long[] dilates(int[] dilation) {
         return new long[]{dilation[0] - 1L, dilation[1] - 1L};
     }
 
-    static long[] longs(int[] values) {
+    public static long[] longs(int[] values) {
         return new long[]{values[0], values[1]};
     }
 }

@@ -26,16 +26,16 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * The native objects of one compiled network (engine, stream, memory, primitives), created through oneDNN's
  * C API and released together, newest first, by {@link #close()}.
  */
-final class OneDnnSession implements AutoCloseable {
+public final class OneDnnSession implements AutoCloseable {
     /** oneDNN's kernels read and write whole cache lines and vector registers: 64-byte aligned buffers. */
     static final int ALIGNMENT = 64;
 
     /** One primitive with its arguments, ready to execute. */
-    record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
+    public record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
     }
 
     /** An element-wise function appended to a conv or inner product (post-op), or run on its own. */
-    record Eltwise(int algorithm, float alpha, float beta) {
+    public record Eltwise(int algorithm, float alpha, float beta) {
     }
 
     /** One thread for every session that {@link #closeWhenUnreachable} hands to it. */
@@ -45,32 +45,32 @@ final class OneDnnSession implements AutoCloseable {
     private final dnnl_engine engine = new dnnl_engine();
     private final dnnl_stream stream = new dnnl_stream();
 
-    OneDnnSession() {
+    public OneDnnSession() {
         check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine creation");
         releases.push(() -> dnnl_engine_destroy(engine));
         check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream creation");
         releases.push(() -> dnnl_stream_destroy(stream));
     }
 
-    static void check(int status, String what) {
+    public static void check(int status, String what) {
         if (status != dnnl_success) {
             throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
         }
     }
 
-    dnnl_memory_desc_t desc(long[] dims, int formatTag) {
+    public dnnl_memory_desc_t desc(long[] dims, int formatTag) {
         var md = track(new dnnl_memory_desc_t());
         check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, formatTag), "memory descriptor");
         return md;
     }
 
     /** Memory with a buffer of its own. */
-    dnnl_memory allocate(dnnl_memory_desc_t md) {
+    public dnnl_memory allocate(dnnl_memory_desc_t md) {
         return external(md, alignedBuffer(dnnl_memory_desc_get_size(md)));
     }
 
     /** Memory in a plain layout holding a copy of {@code values}. */
-    dnnl_memory filled(long[] dims, int formatTag, float[] values) {
+    public dnnl_memory filled(long[] dims, int formatTag, float[] values) {
         var md = desc(dims, formatTag);
         Pointer buffer = alignedBuffer(dnnl_memory_desc_get_size(md));
         new FloatPointer(buffer).capacity(values.length).put(values);
@@ -78,7 +78,7 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** Memory over a buffer owned elsewhere; {@code null}: none yet, set before each run. */
-    dnnl_memory external(dnnl_memory_desc_t md, Pointer handle) {
+    public dnnl_memory external(dnnl_memory_desc_t md, Pointer handle) {
         var memory = new dnnl_memory();
         check(dnnl_memory_create(memory, md, engine, handle), "memory creation");
         releases.push(() -> dnnl_memory_destroy(memory));
@@ -86,7 +86,7 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** {@code src} as {@code dstMd} lays it out, reordered now (weights: once, when compiling). */
-    dnnl_memory reorderedNow(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t dstMd) {
+    public dnnl_memory reorderedNow(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t dstMd) {
         if (dnnl_memory_desc_equal(srcMd, dstMd) != 0) {
             return src;
         }
@@ -100,7 +100,7 @@ final class OneDnnSession implements AutoCloseable {
      * {@code src} as {@code wanted} lays it out: itself when the layouts are equal, else new memory and a reorder
      * step appended to {@code steps} (run on every run, for inputs and feature maps).
      */
-    dnnl_memory inLayout(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t wanted, List<Step> steps) {
+    public dnnl_memory inLayout(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory_desc_t wanted, List<Step> steps) {
         if (dnnl_memory_desc_equal(srcMd, wanted) != 0) {
             return src;
         }
@@ -110,7 +110,7 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** A step that copies {@code src} into {@code dst}'s layout. */
-    Step reorder(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory dst, dnnl_memory_desc_t dstMd) {
+    public Step reorder(dnnl_memory src, dnnl_memory_desc_t srcMd, dnnl_memory dst, dnnl_memory_desc_t dstMd) {
         var pd = new dnnl_primitive_desc();
         check(dnnl_reorder_primitive_desc_create(pd, srcMd, engine, dstMd, engine, null), "reorder descriptor");
         releases.push(() -> dnnl_primitive_desc_destroy(pd));
@@ -118,12 +118,12 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** The implementation oneDNN picks for an operation descriptor, with post-ops fused into it. */
-    dnnl_primitive_desc primitiveDesc(Pointer opDesc, List<Eltwise> postOps, String what) {
+    public dnnl_primitive_desc primitiveDesc(Pointer opDesc, List<Eltwise> postOps, String what) {
         return primitiveDesc(opDesc, postOps, null, what);
     }
 
     /** A backward operation's implementation, matched to the forward one it differentiates ({@code forward}). */
-    dnnl_primitive_desc backwardDesc(Pointer opDesc, dnnl_primitive_desc forward, String what) {
+    public dnnl_primitive_desc backwardDesc(Pointer opDesc, dnnl_primitive_desc forward, String what) {
         return primitiveDesc(opDesc, List.of(), forward, what);
     }
 
@@ -149,7 +149,7 @@ final class OneDnnSession implements AutoCloseable {
         return pd;
     }
 
-    Step step(dnnl_primitive_desc pd, int[] argKeys, dnnl_memory[] memories) {
+    public Step step(dnnl_primitive_desc pd, int[] argKeys, dnnl_memory[] memories) {
         var primitive = new dnnl_primitive();
         check(dnnl_primitive_create(primitive, pd), "primitive creation");
         releases.push(() -> dnnl_primitive_destroy(primitive));
@@ -161,22 +161,22 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** Points {@code memory} at {@code array}'s buffer (a plain float c-order array) for the next run. */
-    static void setHandle(dnnl_memory memory, INDArray array, String what) {
+    public static void setHandle(dnnl_memory memory, INDArray array, String what) {
         check(dnnl_memory_set_data_handle(memory, array.data().addressPointer()), what);
     }
 
-    void run(Step step) {
+    public void run(Step step) {
         check(dnnl_primitive_execute(step.primitive(), stream, step.count(), step.args()), "execution");
     }
 
     /** Queues the steps in order; the stream runs them one after another, so one {@link #await} serves them all. */
-    void run(List<Step> steps) {
+    public void run(List<Step> steps) {
         for (Step step : steps) {
             run(step);
         }
     }
 
-    void await() {
+    public void await() {
         check(dnnl_stream_wait(stream), "stream wait");
     }
 
@@ -185,7 +185,7 @@ final class OneDnnSession implements AutoCloseable {
     }
 
     /** A pointer into {@code raw} (allocated {@link #ALIGNMENT} bytes larger than needed) at an aligned address. */
-    static Pointer aligned(BytePointer raw) {
+    public static Pointer aligned(BytePointer raw) {
         long aligned = (raw.address() + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         return new Pointer() {
             {
@@ -194,7 +194,7 @@ final class OneDnnSession implements AutoCloseable {
         };
     }
 
-    <P extends Pointer> P track(P pointer) {
+    public <P extends Pointer> P track(P pointer) {
         releases.push(pointer::close);
         return pointer;
     }
@@ -203,7 +203,7 @@ final class OneDnnSession implements AutoCloseable {
      * Closes this session once {@code owner} is unreachable, unless the returned handle closes it first: for owners
      * held by DL4J layers and helpers, which DL4J never closes.
      */
-    Cleaner.Cleanable closeWhenUnreachable(Object owner) {
+    public Cleaner.Cleanable closeWhenUnreachable(Object owner) {
         return CLEANER.register(owner, this::close);
     }
 

@@ -9,19 +9,19 @@ import org.bytedeco.javacpp.Pointer;
  * grown to the largest size asked for on this thread. A caller binds the buffer before every call, since a
  * slot grown for another layer frees its former buffer.
  */
-final class ScratchBuffers {
+public final class ScratchBuffers {
     private static final ThreadLocal<ScratchBuffers> OF_THREAD = ThreadLocal.withInitial(ScratchBuffers::new);
 
     private final BytePointer[] raw = new BytePointer[2];
     private final Pointer[] aligned = new Pointer[2];
     private final long[] sizes = new long[2];
 
-    static ScratchBuffers ofThread() {
+    public static ScratchBuffers ofThread() {
         return OF_THREAD.get();
     }
 
     /** Slot {@code slot}'s buffer, at least {@code bytes} long. */
-    Pointer slot(int slot, long bytes) {
+    public Pointer slot(int slot, long bytes) {
         if (sizes[slot] < bytes) {
             if (raw[slot] != null) {
                 raw[slot].close();

@@ -1,6 +1,6 @@
 package dev.prune.rank;
 
-import dev.prune.net.PlainFloatArrays;
+import dev.prune.arrays.PlainFloatArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;

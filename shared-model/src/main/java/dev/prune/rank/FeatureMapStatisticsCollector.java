@@ -1,9 +1,10 @@
 package dev.prune.rank;
 
 import dev.prune.graph.ConvDependencies;
-import dev.prune.net.ConvNet;
-import dev.prune.net.InputConvBackprop;
 import dev.prune.graph.PrunableConv;
+import dev.prune.net.ConvNet;
+import dev.prune.speedup.InputConvBackprop;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -28,7 +29,7 @@ public final class FeatureMapStatisticsCollector {
      */
     public static Map<PrunableConv, FeatureMapStatistics> collect(ConvNet model, DataSetIterator data, long maxExamples,
                                                                   LongConsumer progress) {
-        var net = model.network();
+        var net = RuntimeSpeedups.install(model).network();
         long seen = 0;
         try (Attached attached = attach(model); InputConvBackprop.SwitchedOff off = InputConvBackprop.switchedOff(net)) {
             attached.probes.lowest().ifPresent(lowest -> {

@@ -3,6 +3,7 @@ package dev.prune.rank;
 import dev.prune.graph.ConvDependencies;
 import dev.prune.graph.PrunableConv;
 import dev.prune.net.ConvNet;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.nd4j.linalg.dataset.api.DataSet;
 
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class OracleRanker {
 
     /** Signed loss change (masked minus intact) of zeroing each filter. */
     public static FilterRanking lossChanges(ConvNet model, List<? extends DataSet> batches, LongConsumer filtersDone) {
+        RuntimeSpeedups.install(model);
         List<PrunableConv> convs = ConvDependencies.of(model);
         List<LayerRanks> layers = new ArrayList<>();
         long done = 0;
@@ -57,6 +59,7 @@ public final class OracleRanker {
     /** Mean loss (inference mode) with one channel of a conv's feature map multiplied by {@code factor}. */
     public static double meanLossWithChannelScaled(ConvNet model, List<? extends DataSet> batches, PrunableConv conv,
                                                    int channel, double factor) {
+        RuntimeSpeedups.install(model);
         try (var probes = new FeatureMapProbes(model, List.of(conv), false)) {
             probes.probe(conv).scaleChannels(factor, channel);
             return meanLoss(model, batches);

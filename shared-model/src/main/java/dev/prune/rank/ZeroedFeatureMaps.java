@@ -3,6 +3,7 @@ package dev.prune.rank;
 import dev.prune.graph.ConvDependencies;
 import dev.prune.graph.PrunableConv;
 import dev.prune.net.ConvNet;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class ZeroedFeatureMaps {
 
     /** @param zeroed conv layer index -> channels of its feature map to zero */
     public static INDArray output(ConvNet model, Map<Integer, int[]> zeroed, INDArray input) {
+        RuntimeSpeedups.install(model);
         var convs = ConvDependencies.of(model);
         try (var probes = new FeatureMapProbes(model, convs, false)) {
             for (PrunableConv conv : convs) {

@@ -3,9 +3,10 @@ package dev.prune.train;
 import dev.prune.data.LabeledImages;
 import dev.prune.graph.PrunableConv;
 import dev.prune.net.ConvNet;
-import dev.prune.net.InputConvBackprop;
 import dev.prune.rank.FeatureMapStatistics;
 import dev.prune.rank.FeatureMapStatisticsCollector;
+import dev.prune.speedup.InputConvBackprop;
+import dev.prune.speedup.RuntimeSpeedups;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -40,7 +41,7 @@ public final class Trainer {
                         .seed(settings.seed())
                         .build())
                 .build();
-        ConvNet result = new ConvNet(tuned, model.input()); // with the fast backprop swaps
+        ConvNet result = RuntimeSpeedups.install(new ConvNet(tuned, model.input()));
         LabeledImages used = settings.maxImages() > 0 && settings.maxImages() < data.size()
                 ? data.shuffled(settings.seed()).take(settings.maxImages()) : data;
         long firstObservedStep = statisticsImages > 0 ? firstObservedStep(used.size(), settings, statisticsImages) : -1;

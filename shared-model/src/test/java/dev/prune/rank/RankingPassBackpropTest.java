@@ -1,7 +1,8 @@
 package dev.prune.rank;
 
 import dev.prune.net.ConvNet;
-import dev.prune.net.InputConvBackprop;
+import dev.prune.speedup.InputConvBackprop;
+import dev.prune.speedup.RuntimeSpeedups;
 import dev.prune.testing.TinyNets;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -29,7 +30,7 @@ class RankingPassBackpropTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void theFirstConvsBackwardIsSkippedDuringRankingOnly(boolean batchNorm) {
-        ConvNet model = TinyNets.tiny(batchNorm, 7);
+        ConvNet model = RuntimeSpeedups.install(TinyNets.tiny(batchNorm, 7));
         MultiLayerNetwork net = model.network();
         assertInstanceOf(InputConvBackprop.class, ((ConvolutionLayer) net.getLayer(0)).getHelper());
         INDArray x = TinyNets.randomInput(model, 5, 1);

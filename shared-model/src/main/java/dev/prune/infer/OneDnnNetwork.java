@@ -1,7 +1,7 @@
-package dev.prune.onednn;
+package dev.prune.infer;
 
-import dev.prune.infer.Forward;
-import dev.prune.net.PlainFloatArrays;
+import dev.prune.arrays.PlainFloatArrays;
+import dev.prune.onednn.OneDnnSession;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

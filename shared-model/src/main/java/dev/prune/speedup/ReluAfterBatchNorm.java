@@ -1,6 +1,7 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
-import dev.prune.onednn.OneDnnReluGradient;
+import dev.prune.arrays.PlainFloatArrays;
+import dev.prune.speedup.kernels.OneDnnReluGradient;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;

@@ -1,5 +1,6 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
+import dev.prune.arrays.PlainFloatArrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;

@@ -1,4 +1,4 @@
-package dev.prune.surgery;
+package dev.prune.infer;
 
 import dev.prune.net.ConvNet;
 import dev.prune.net.InputShape;

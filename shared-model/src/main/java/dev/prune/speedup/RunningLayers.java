@@ -1,4 +1,4 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,6 +1,7 @@
-package dev.prune.onednn;
+package dev.prune.infer;
 
 import dev.prune.graph.UnsupportedNetworkException;
+import dev.prune.onednn.OneDnnSession;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;

@@ -1,6 +1,4 @@
-package dev.prune.onednn;
-
-import dev.prune.infer.InferenceRuntime;
+package dev.prune.infer;
 
 import dev.prune.graph.UnsupportedNetworkException;
 import dev.prune.net.ConvNet;

@@ -1,5 +1,9 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
+import dev.prune.net.ConvNet;
+import dev.prune.net.InputShape;
+import dev.prune.net.VggBuilder;
+import dev.prune.net.VggSpec;
 import dev.prune.testing.TinyNets;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -33,8 +37,8 @@ class OneDnnConvHelperTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void vggNetworksAnswerBackpropagateAndTrainAsDl4jDoes(boolean batchNorm) {
-        ConvNet model = VggBuilder.build(new VggSpec(new InputShape(1, 12, 12), List.of(List.of(4, 5), List.of(6)),
-                batchNorm, List.of(8), 3, 7));
+        ConvNet model = RuntimeSpeedups.install(VggBuilder.build(new VggSpec(new InputShape(1, 12, 12),
+                List.of(List.of(4, 5), List.of(6)), batchNorm, List.of(8), 3, 7)));
         for (int i = 1; i < model.numLayers(); i++) {
             var layer = model.network().getLayer(i);
             if (layer.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
@@ -74,7 +78,7 @@ class OneDnnConvHelperTest {
                 .build();
         var net = new MultiLayerNetwork(conf);
         net.init();
-        assertLikeDl4j(new ConvNet(net, new InputShape(2, 17, 15)), 4);
+        assertLikeDl4j(RuntimeSpeedups.install(new ConvNet(net, new InputShape(2, 17, 15))), 4);
     }
 
     private static void assertLikeDl4j(ConvNet model, int batch) {
@@ -91,7 +95,7 @@ class OneDnnConvHelperTest {
 
         MultiLayerNetwork reference = TinyNets.sgd(ours);
         MultiLayerNetwork trained = TinyNets.sgd(ours);
-        ConvNet.useFastBackprop(trained);
+        RuntimeSpeedups.install(trained);
         for (int step = 0; step < 3; step++) {
             DataSet data = new DataSet(TinyNets.randomInput(model, batch, 10 + step), TinyNets.randomLabels(batch, 3, 20 + step));
             reference.fit(data);

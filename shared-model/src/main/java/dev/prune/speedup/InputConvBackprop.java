@@ -1,4 +1,4 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,6 +1,7 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
-import dev.prune.onednn.OneDnnMaxPooling;
+import dev.prune.arrays.PlainFloatArrays;
+import dev.prune.speedup.kernels.OneDnnMaxPooling;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package dev.prune.net;
+package dev.prune.arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

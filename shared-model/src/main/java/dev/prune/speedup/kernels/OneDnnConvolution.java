@@ -1,5 +1,8 @@
-package dev.prune.onednn;
+package dev.prune.speedup.kernels;
 
+import dev.prune.onednn.ConvGeometry;
+import dev.prune.onednn.OneDnnSession;
+import dev.prune.onednn.ScratchBuffers;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -259,7 +262,6 @@ public final class OneDnnConvolution implements AutoCloseable {
         }
         return session.inLayout(user, userMd, wanted, steps);
     }
-
 
     @Override
     public void close() {

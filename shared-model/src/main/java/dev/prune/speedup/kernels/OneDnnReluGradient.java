@@ -1,5 +1,6 @@
-package dev.prune.onednn;
+package dev.prune.speedup.kernels;
 
+import dev.prune.onednn.OneDnnSession;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,6 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
+import dev.prune.net.ConvNet;
 import dev.prune.testing.TinyNets;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
@@ -25,7 +26,7 @@ class FastBatchNormTest {
         ConvNet model = TinyNets.tiny(true, 21);
         TinyNets.randomiseBatchNorm(model, 8);
         MultiLayerNetwork reference = TinyNets.sgd(model.network()); // a new network gets DL4J's own helper back
-        MultiLayerNetwork fast = new ConvNet(TinyNets.sgd(model.network()), model.input()).network();
+        MultiLayerNetwork fast = RuntimeSpeedups.install(new ConvNet(TinyNets.sgd(model.network()), model.input())).network();
         int bnLayers = 0;
         for (int i = 0; i < fast.getnLayers(); i++) {
             if (fast.getLayer(i) instanceof BatchNormalization) {

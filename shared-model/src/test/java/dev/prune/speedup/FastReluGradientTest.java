@@ -1,5 +1,7 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
+import dev.prune.net.ConvNet;
+import dev.prune.net.ModelFiles;
 import dev.prune.testing.TinyNets;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -46,7 +48,7 @@ class FastReluGradientTest {
     @Test
     void networkGradientsAreBitIdenticalWithAndWithout() {
         for (boolean batchNorm : new boolean[]{false, true}) {
-            ConvNet model = TinyNets.tiny(batchNorm, 4);
+            ConvNet model = RuntimeSpeedups.install(TinyNets.tiny(batchNorm, 4));
             assertTrue(activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance));
             MultiLayerNetwork plain = model.network().clone();
             FastReluGradient.uninstall(plain);
@@ -69,7 +71,7 @@ class FastReluGradientTest {
 
     @Test
     void savedFilesNameOnlyDl4jsOwnClasses(@TempDir Path dir) throws Exception {
-        ConvNet model = TinyNets.tiny(true, 4);
+        ConvNet model = RuntimeSpeedups.install(TinyNets.tiny(true, 4));
         Path file = dir.resolve("m.zip");
         ModelFiles.save(model, file);
         try (var zip = new ZipFile(file.toFile())) {
@@ -79,7 +81,7 @@ class FastReluGradientTest {
         }
         assertTrue(activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance),
                 "the saved network keeps the fast gradient in memory");
-        ConvNet loaded = ModelFiles.load(file);
+        ConvNet loaded = RuntimeSpeedups.install(ModelFiles.load(file));
         IActivation first = activations(loaded.network()).stream().filter(ActivationReLU.class::isInstance).findFirst().orElseThrow();
         assertSame(FastReluGradient.class, first.getClass());
         assertInstanceOf(FastReluGradient.class, first);

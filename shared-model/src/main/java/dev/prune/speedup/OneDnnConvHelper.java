@@ -1,6 +1,7 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
-import dev.prune.onednn.OneDnnConvolution;
+import dev.prune.arrays.PlainFloatArrays;
+import dev.prune.speedup.kernels.OneDnnConvolution;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package dev.prune.net;
+package dev.prune.arrays;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,9 @@
-package dev.prune.net;
+package dev.prune.speedup;
 
+import dev.prune.net.ConvNet;
+import dev.prune.net.InputShape;
+import dev.prune.net.VggBuilder;
+import dev.prune.net.VggSpec;
 import dev.prune.testing.TinyNets;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,8 +28,8 @@ class FirstLayerWeightGradientTest {
     @ValueSource(booleans = {false, true})
     void gradientsAndTrainingStepsEqualDl4js(boolean batchNorm) {
         // built as the pipeline builds networks: DL4J workspaces on, which arrays kept across steps must leave
-        ConvNet model = VggBuilder.build(new VggSpec(new InputShape(1, 12, 12), List.of(List.of(4, 4), List.of(6)),
-                batchNorm, List.of(8), 3, 7));
+        ConvNet model = RuntimeSpeedups.install(VggBuilder.build(new VggSpec(new InputShape(1, 12, 12),
+                List.of(List.of(4, 4), List.of(6)), batchNorm, List.of(8), 3, 7)));
         MultiLayerNetwork net = model.network();
         INDArray x = TinyNets.randomInput(model, 6, 1);
         INDArray y = TinyNets.randomLabels(6, 3, 2);
@@ -41,8 +45,8 @@ class FirstLayerWeightGradientTest {
 
         MultiLayerNetwork plain = net.clone();
         MultiLayerNetwork fast = net.clone();
-        ConvNet.useFastBackprop(plain);
-        ConvNet.useFastBackprop(fast);
+        RuntimeSpeedups.install(plain);
+        RuntimeSpeedups.install(fast);
         try (var only = InputConvBackprop.weightGradientsOnly(fast)) {
             for (int step = 0; step < 3; step++) {
                 DataSet batch = new DataSet(TinyNets.randomInput(model, 6, 10 + step), TinyNets.randomLabels(6, 3, 20 + step));

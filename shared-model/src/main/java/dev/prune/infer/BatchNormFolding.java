@@ -1,4 +1,4 @@
-package dev.prune.surgery;
+package dev.prune.infer;
 
 import dev.prune.graph.ConvDependencies;
 import dev.prune.graph.PrunableConv;

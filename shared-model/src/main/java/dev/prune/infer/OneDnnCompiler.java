@@ -1,8 +1,9 @@
-package dev.prune.onednn;
+package dev.prune.infer;
 
 import dev.prune.graph.UnsupportedNetworkException;
 import dev.prune.net.ConvNet;
-import dev.prune.surgery.BatchNormFolding;
+import dev.prune.onednn.ConvGeometry;
+import dev.prune.onednn.OneDnnSession;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_inner_product_desc_t;

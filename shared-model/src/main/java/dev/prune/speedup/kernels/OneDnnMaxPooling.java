@@ -1,5 +1,7 @@
-package dev.prune.onednn;
+package dev.prune.speedup.kernels;
 
+import dev.prune.onednn.ConvGeometry;
+import dev.prune.onednn.OneDnnSession;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_pooling_desc_t;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
