@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--lr", defaultValue = "1e-3")
     double learningRate;
-    @Option(names = "--criterion", defaultValue = "taylor",
-            description = "Ranking criterion of the loop: taylor (the paper), taylor_batch_mean, weight_l1 or mean_activation")
+    @Option(names = "--criterion", defaultValue = "taylor", completionCandidates = CriterionNames.class,
+            description = "Ranking criterion of the loop, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, the paper's;"
+                    + " docs/criteria.md)")
     String criterion;
     @Option(names = "--rank-source", defaultValue = "sample",
             description = "sample (a ranking pass per iteration) or finetune (statistics from the last images of the previous fine-tuning)")
