@@ -14,7 +14,7 @@ import dev.prune.measure.ModelMeter;
 import dev.prune.measure.ModelMetrics;
 import dev.prune.net.ConvNet;
 import dev.prune.net.VggSpec;
-import dev.prune.rank.Criterion;
+import dev.prune.rank.Criteria;
 import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.runtime.Nd4jRuntime;
@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--lr", defaultValue = "1e-3")
     double learningRate;
-    @Option(names = "--criterion", defaultValue = "taylor",
-            description = "Ranking criterion of the loop: taylor (the paper), taylor_batch_mean, weight_l1 or mean_activation")
+    @Option(names = "--criterion", defaultValue = "taylor", completionCandidates = CriterionNames.class,
+            description = "Ranking criterion of the loop, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, the paper's;"
+                    + " docs/criteria.md)")
     String criterion;
     @Option(names = "--rank-source", defaultValue = "sample",
             description = "sample (a ranking pass per iteration) or finetune (statistics from the last images of the previous fine-tuning)")
@@ -88,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RankingOptions ranking = RankingOptions.paper().with(Criterion.parse(criterion));
+        RankingOptions ranking = RankingOptions.paper().with(Criteria.byName(criterion));
         if (rounds != null && (!throughput || rounds < 1)) {
             throw new PruningException("--rounds " + rounds + ": give a count of 1 or more, with --throughput");
         }
@@ -161,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", quick ? "quick" : "full");
-        report.put("criterion", ranking.criterion().key());
+        report.put("criterion", ranking.criterion().name());
         report.put("rank_source", settings.rankSource().key());
         report.put("round_to", roundTo);
         report.put("train_images", train.size());

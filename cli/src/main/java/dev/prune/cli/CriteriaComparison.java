@@ -2,7 +2,8 @@ package dev.prune.cli;
 
 import dev.prune.data.LabeledImages;
 import dev.prune.net.ConvNet;
-import dev.prune.rank.Criterion;
+import dev.prune.rank.Criteria;
+import dev.prune.rank.RankingCriterion;
 import dev.prune.rank.FeatureMapStatisticsCollector;
 import dev.prune.rank.FilterRanker;
 import dev.prune.rank.FilterRanking;
@@ -36,10 +37,10 @@ final class CriteriaComparison {
         var stats = FeatureMapStatisticsCollector.collect(model, sample.iterator(batchSize, false, 0), sample.size(), n -> { });
         Map<String, Object> overall = new LinkedHashMap<>();
         Map<String, Object> perLayer = new LinkedHashMap<>();
-        for (Criterion c : Criterion.values()) {
+        for (RankingCriterion c : Criteria.all()) {
             var report = Spearman.against(FilterRanker.rank(model, stats, RankingOptions.paper().with(c)), oracle);
-            overall.put(c.key(), report.overall());
-            perLayer.put(c.key(), report.perLayer());
+            overall.put(c.name(), report.overall());
+            perLayer.put(c.name(), report.perLayer());
         }
         overall.put("per_layer", perLayer);
         overall.put("oracle_images", sample.size());

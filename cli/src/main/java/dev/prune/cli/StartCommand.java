@@ -2,6 +2,7 @@ package dev.prune.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prune.rank.Criteria;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,8 @@ final class StartCommand implements Callable<Integer> {
     Integer trainImages;
     @Option(names = "--test-images")
     Integer testImages;
-    @Option(names = "--criterion", description = "taylor, taylor_batch_mean, weight_l1, mean_activation")
+    @Option(names = "--criterion", completionCandidates = CriterionNames.class,
+            description = "Ranking criterion, one of: ${COMPLETION-CANDIDATES} (default: the evaluator's, taylor; docs/criteria.md)")
     String criterion;
     @Option(names = "--rank-source", description = "sample (a ranking pass per iteration) or finetune "
             + "(statistics from the last rank-images of the previous fine-tuning, no extra pass)")
@@ -80,7 +82,10 @@ final class StartCommand implements Callable<Integer> {
         if (finetuneImages != null) spec.put("finetune_images", finetuneImages);
         if (trainImages != null) spec.put("train_images", trainImages);
         if (testImages != null) spec.put("test_images", testImages);
-        if (criterion != null) spec.put("criterion", criterion);
+        if (criterion != null) {
+            Criteria.byName(criterion); // an unknown name fails here, with the registered ones, before the evaluator is asked
+            spec.put("criterion", criterion);
+        }
         if (rankSource != null) spec.put("rank_source", rankSource);
         return spec;
     }

@@ -9,7 +9,7 @@ import dev.prune.measure.ModelMeter;
 import dev.prune.net.ConvNet;
 import dev.prune.net.VggBuilder;
 import dev.prune.net.VggSpec;
-import dev.prune.rank.Criterion;
+import dev.prune.rank.WeightL1Criterion;
 import dev.prune.rank.FilterRanker;
 import dev.prune.rank.RankingOptions;
 import dev.prune.surgery.FilterSelector;
@@ -61,7 +61,7 @@ final class ThroughputCommand {
         ConvNet base = VggBuilder.build(VggSpec.vggSmall(batchNorm, seed));
         var latency = MeasureSettings.standard();
         var bench = new ThroughputBench(train, batchSize, steps, latency);
-        var ranking = FilterRanker.rank(base, Map.of(), RankingOptions.paper().with(Criterion.WEIGHT_L1));
+        var ranking = FilterRanker.rank(base, Map.of(), RankingOptions.paper().with(new WeightL1Criterion()));
         int half = dev.prune.graph.ConvDependencies.of(base).stream().mapToInt(c -> c.filters()).sum() / 2;
         var plan = FilterSelector.lowest(ranking, half, widths);
         ConvNet pruned = FilterSurgeon.prune(base, plan);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.prune.error.PruningException;
 import dev.prune.policy.PruningPolicy;
-import dev.prune.rank.Criterion;
+import dev.prune.rank.Criteria;
 import dev.prune.rank.RankSource;
 import dev.prune.rank.RankingOptions;
 import dev.prune.surgery.WidthRule;
@@ -68,9 +68,9 @@ public record RunSpec(
 
     public RankingOptions rankingOptions() {
         if (criterion == null) {
-            throw new PruningException("criterion is missing: use taylor, taylor_batch_mean, weight_l1 or mean_activation");
+            throw new PruningException("criterion is missing: use one of " + Criteria.names());
         }
-        return new RankingOptions(Criterion.parse(criterion), true, flopsLambda);
+        return new RankingOptions(Criteria.byName(criterion), true, flopsLambda);
     }
 
     public RankSource rankSourceValue() {

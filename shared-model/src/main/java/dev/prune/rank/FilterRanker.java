@@ -4,7 +4,6 @@ import dev.prune.graph.ConvDependencies;
 import dev.prune.graph.PrunableConv;
 import dev.prune.measure.ModelCost;
 import dev.prune.net.ConvNet;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
-/** Turns statistics (or weights) into a {@link FilterRanking} under a criterion. */
+/** Turns statistics (or weights) into a {@link FilterRanking} under a {@link RankingCriterion}: L2 normalisation per layer and the FLOPs penalty are applied here, for every criterion alike. */
 public final class FilterRanker {
     private FilterRanker() {
     }
@@ -20,7 +19,7 @@ public final class FilterRanker {
     /** One statistics pass over at most {@code maxExamples} images, then the ranking. */
     public static FilterRanking rank(ConvNet model, DataSetIterator data, long maxExamples, RankingOptions options,
                                      LongConsumer progress) {
-        if (options.criterion() == Criterion.WEIGHT_L1) {
+        if (options.criterion().statisticsNeeded().isEmpty()) {
             return rank(model, Map.of(), options);
         }
         return rank(model, FeatureMapStatisticsCollector.collect(model, data, maxExamples, progress), options);
@@ -32,24 +31,24 @@ public final class FilterRanker {
         List<PrunableConv> convs = ConvDependencies.of(model);
         List<double[]> values = new ArrayList<>();
         long examples = 0;
+        RankingCriterion criterion = options.criterion();
+        boolean needsStatistics = !criterion.statisticsNeeded().isEmpty();
         for (PrunableConv conv : convs) {
-            double[] raw;
-            if (options.criterion() == Criterion.WEIGHT_L1) {
-                raw = weightL1(model, conv);
-            } else {
-                FeatureMapStatistics stats = statistics.get(conv);
+            FeatureMapStatistics stats = null;
+            if (needsStatistics) {
+                stats = statistics.get(conv);
                 if (stats == null) {
                     throw new IllegalArgumentException("no statistics for conv " + conv.name());
                 }
                 examples = stats.examples();
-                raw = switch (options.criterion()) {
-                    case TAYLOR -> stats.taylor();
-                    case TAYLOR_BATCH_MEAN -> stats.taylorBatchMean();
-                    case MEAN_ACTIVATION -> stats.meanActivation();
-                    case WEIGHT_L1 -> throw new AssertionError();
-                };
             }
-            values.add(options.normalizeL2() ? l2Normalized(raw) : raw);
+            double[] raw = criterion.scores(new LayerEvidence(model, conv, stats, criterion));
+            if (raw == null || raw.length != conv.filters()) {
+                throw new IllegalStateException("criterion " + criterion.name() + " gave " + (raw == null ? "no" : raw.length)
+                        + " scores for conv " + conv.name() + ", which has " + conv.filters() + " filters");
+            }
+            // a copy when not normalised: the FLOPs penalty below writes into it, and the criterion may keep its array
+            values.add(options.normalizeL2() ? l2Normalized(raw) : raw.clone());
         }
         if (options.flopsLambda() > 0) {
             penaliseFlops(model, convs, values, options.flopsLambda());
@@ -58,7 +57,7 @@ public final class FilterRanker {
         for (int i = 0; i < convs.size(); i++) {
             layers.add(new LayerRanks(convs.get(i).name(), convs.get(i).layerIndex(), values.get(i)));
         }
-        return new FilterRanking(options.criterion().key(), examples, List.copyOf(layers));
+        return new FilterRanking(criterion.name(), examples, List.copyOf(layers));
     }
 
     static double[] l2Normalized(double[] raw) {
@@ -76,11 +75,5 @@ public final class FilterRanker {
                 v[k] -= penalty;
             }
         }
-    }
-
-    /** Li et al. 2016: sum of |W| over each filter's kernel (input channels x kH x kW). */
-    static double[] weightL1(ConvNet model, PrunableConv conv) {
-        INDArray w = model.network().getLayer(conv.layerIndex()).getParam("W");
-        return org.nd4j.linalg.ops.transforms.Transforms.abs(w, true).sum(1, 2, 3).toDoubleVector();
     }
 }

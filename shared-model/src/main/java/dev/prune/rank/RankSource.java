@@ -23,8 +23,8 @@ public enum RankSource {
      * Images whose statistics each fine-tuning keeps for the next ranking: {@code rankImages} when the
      * ranking comes from fine-tuning and the criterion needs statistics, else 0.
      */
-    public int fineTuneStatisticsImages(Criterion criterion, int rankImages) {
-        return this == FINETUNE && criterion != Criterion.WEIGHT_L1 ? rankImages : 0;
+    public int fineTuneStatisticsImages(RankingCriterion criterion, int rankImages) {
+        return this == FINETUNE && !criterion.statisticsNeeded().isEmpty() ? rankImages : 0;
     }
 
     public String key() {

@@ -144,7 +144,7 @@ class TaylorFormulaTest {
     void weightL1IsSumOfAbsoluteKernelWeights() {
         ConvNet model = VggBuilder.build(new VggSpec(new InputShape(1, 8, 8), List.of(List.of(3)), false, List.of(), 2, 3));
         INDArray w = model.network().getLayer(0).getParam("W");
-        FilterRanking ranking = FilterRanker.rank(model, Map.of(), new RankingOptions(Criterion.WEIGHT_L1, false, 0));
+        FilterRanking ranking = FilterRanker.rank(model, Map.of(), new RankingOptions(new WeightL1Criterion(), false, 0));
         for (int k = 0; k < 3; k++) {
             double expected = 0;
             for (int i = 0; i < 9; i++) {
