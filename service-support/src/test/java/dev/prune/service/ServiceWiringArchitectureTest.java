@@ -11,7 +11,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * The services' shared wiring holds no ML code: it consumes, calls shared-model's stages, stores and emits,
  * and never touches DL4J or ND4J itself (DESIGN.md: the services are thin).
  */
-class ArchitectureTest {
+class ServiceWiringArchitectureTest {
 
     @Test
     void noDeepLearningCodeInTheServiceWiring() {

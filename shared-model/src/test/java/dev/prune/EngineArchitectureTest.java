@@ -14,7 +14,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * on its own, as {@code jdeps -verbose:package} sees them, and each top-level package with its sub-packages), and
  * nothing in it uses a service framework or a message broker, so it can be used and tested alone (DESIGN.md).
  */
-class ArchitectureTest {
+class EngineArchitectureTest {
     private static JavaClasses engine;
 
     @BeforeAll
