@@ -55,7 +55,7 @@ class PipelineTopicTest {
 
     @Test
     void checkpointStagesAreTheStoresKeysInOrder() {
-        assertEquals(List.of("base", "ranked", "pruned", "finetuned"), CheckpointStage.IN_ORDER);
+        assertEquals(List.of("base", "ranked", "pruned", "finetuned", "finetune-ranking"), CheckpointStage.IN_ORDER);
         assertSame(CheckpointStage.IN_ORDER, CheckpointKey.PIPELINE_STAGES);
         assertEquals(CheckpointStage.RANKED, CheckpointKey.RANKED_STAGE);
         assertTrue(new CheckpointKey("r", 1, CheckpointStage.PRUNED).compareTo(new CheckpointKey("r", 1, CheckpointStage.FINETUNED)) < 0);
