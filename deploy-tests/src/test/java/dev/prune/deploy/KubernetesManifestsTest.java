@@ -182,23 +182,7 @@ class KubernetesManifestsTest {
         DeployFiles.SERVICES.keySet().forEach(name -> {
             Map<String, Object> pod = map(at(get("Deployment", name), "spec", "template", "spec"), name + " pod");
             Map<String, Object> c = container(get("Deployment", name), name);
-            Map<String, String> env = new HashMap<>();
-            Object envFrom = c.get("envFrom");
-            if (envFrom != null) {
-                for (Object from : list(envFrom, name + " envFrom")) {
-                    String cm = string(from, "configMapRef", "name");
-                    String secret = string(from, "secretRef", "name");
-                    Map<String, Object> data = cm != null ? map(at(get("ConfigMap", cm), "data"), cm + " data")
-                            : secretData(get("Secret", secret));
-                    data.forEach((k, v) -> env.put(k, String.valueOf(v)));
-                }
-            }
-            Object explicit = c.get("env");
-            if (explicit != null) {
-                for (Object e : list(explicit, name + " env")) {
-                    env.put(string(e, "name"), valueOf(map(e, "env")));
-                }
-            }
+            Map<String, String> env = resolvedEnv(name);
             List<String> needed = new ArrayList<>(List.of("KAFKA_BOOTSTRAP_SERVERS", "PRUNING_STORE_TYPE",
                     "PRUNING_STORE_S3_ENDPOINT", "PRUNING_STORE_S3_BUCKET", "PRUNING_STORE_S3_ACCESS_KEY",
                     "PRUNING_STORE_S3_SECRET_KEY"));

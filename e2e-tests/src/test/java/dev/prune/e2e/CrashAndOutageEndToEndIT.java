@@ -99,19 +99,9 @@ class CrashAndOutageEndToEndIT {
     @Test
     @Order(3)
     void postgresStoppedAndStartedWithinTheRetryBudgetFailsNothing() throws Exception {
-        String cluster = postgresCluster();
-        Assumptions.assumeTrue(cluster != null, "needs root and Debian's pg_ctlcluster to stop PostgreSQL");
         String run = PREFIX + "-db";
-        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(1)).statusCode());
-        awaitStored(new CheckpointKey(run, 1, "pruned"));
         // the evaluator gets the finetuned event while the database is away: retried, not dead-lettered
-        pgctl(cluster, "stop");
-        try {
-            awaitStored(new CheckpointKey(run, 1, "finetuned"));
-            Thread.sleep(10_000);
-        } finally {
-            pgctl(cluster, "start");
-        }
+        databaseAwayWhileEvaluated(run, Duration.ofSeconds(10));
         JsonNode done = ledger.await(run, Ledger::completed, WAIT);
         assertIterations(done, List.of(0, 1));
         assertNoDeadLetters(run);
@@ -120,18 +110,8 @@ class CrashAndOutageEndToEndIT {
     @Test
     @Order(4)
     void postgresAwayPastTheRetryBudgetFailsTheRunWithAReasonNamingTheFault() throws Exception {
-        String cluster = postgresCluster();
-        Assumptions.assumeTrue(cluster != null, "needs root and Debian's pg_ctlcluster to stop PostgreSQL");
         String run = PREFIX + "-db-gone";
-        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(1)).statusCode());
-        awaitStored(new CheckpointKey(run, 1, "pruned"));
-        pgctl(cluster, "stop");
-        try {
-            awaitStored(new CheckpointKey(run, 1, "finetuned"));
-            Thread.sleep(RETRY_BUDGET.multipliedBy(2).toMillis());
-        } finally {
-            pgctl(cluster, "start");
-        }
+        databaseAwayWhileEvaluated(run, RETRY_BUDGET.multipliedBy(2));
         // the evaluator gave up on the finetuned event; its dead letter is recorded once the database is back
         JsonNode failed = ledger.await(run, r -> "FAILED".equals(r.path("status").asText()), WAIT);
         String reason = failed.path("failure_reason").asText();
@@ -141,6 +121,25 @@ class CrashAndOutageEndToEndIT {
         while (store.runRecord(run).orElseThrow().state() != dev.prune.store.RunState.FAILED) {
             assertTrue(System.nanoTime() < deadline, "the stages never saw the run end");
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Starts a one-iteration run and stops PostgreSQL once its iteration 1 is cut, until {@code awayAfterFineTuned}
+     * after the fine-tuned checkpoint is stored (the evaluator is then working on it); skipped where the test may not
+     * stop the server.
+     */
+    private static void databaseAwayWhileEvaluated(String run, Duration awayAfterFineTuned) throws Exception {
+        String cluster = postgresCluster();
+        Assumptions.assumeTrue(cluster != null, "needs root and Debian's pg_ctlcluster to stop PostgreSQL");
+        assertEquals(202, ledger.start(run, TinyBase.storeAsBase(store, run, work.resolve("models")), Ledger.tinySpec(1)).statusCode());
+        awaitStored(new CheckpointKey(run, 1, "pruned"));
+        pgctl(cluster, "stop");
+        try {
+            awaitStored(new CheckpointKey(run, 1, "finetuned"));
+            Thread.sleep(awayAfterFineTuned.toMillis());
+        } finally {
+            pgctl(cluster, "start");
         }
     }
 

@@ -49,11 +49,11 @@ class FastReluGradientTest {
     void networkGradientsAreBitIdenticalWithAndWithout() {
         for (boolean batchNorm : new boolean[]{false, true}) {
             ConvNet model = RuntimeSpeedups.install(TinyNets.tiny(batchNorm, 4));
-            assertTrue(activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance));
+            assertTrue(TinyNets.activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance));
             MultiLayerNetwork plain = model.network().clone();
             FastReluGradient.uninstall(plain);
             FastBatchNorm.install(plain); // the clone has DL4J's BatchNorm helper: only the ReLU may differ
-            assertTrue(activations(plain).stream().noneMatch(FastReluGradient.class::isInstance));
+            assertTrue(TinyNets.activations(plain).stream().noneMatch(FastReluGradient.class::isInstance));
             INDArray x = TinyNets.randomInput(model, 6, 3);
             int classes = (int) ((FeedForwardLayer) model.network().getOutputLayer().conf().getLayer()).getNOut();
             INDArray y = TinyNets.randomLabels(6, classes, 5);
@@ -79,10 +79,10 @@ class FastReluGradientTest {
             assertTrue(json.contains("ActivationReLU"), json);
             assertFalse(json.contains("FastReluGradient"), json);
         }
-        assertTrue(activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance),
+        assertTrue(TinyNets.activations(model.network()).stream().anyMatch(FastReluGradient.class::isInstance),
                 "the saved network keeps the fast gradient in memory");
         ConvNet loaded = RuntimeSpeedups.install(ModelFiles.load(file));
-        IActivation first = activations(loaded.network()).stream().filter(ActivationReLU.class::isInstance).findFirst().orElseThrow();
+        IActivation first = TinyNets.activations(loaded.network()).stream().filter(ActivationReLU.class::isInstance).findFirst().orElseThrow();
         assertSame(FastReluGradient.class, first.getClass());
         assertInstanceOf(FastReluGradient.class, first);
     }
@@ -92,18 +92,5 @@ class FastReluGradientTest {
         net.setLabels(y);
         net.computeGradientAndScore();
         return net.gradient().gradient().dup();
-    }
-
-    private static List<IActivation> activations(MultiLayerNetwork net) {
-        List<IActivation> out = new ArrayList<>();
-        for (var layer : net.getLayers()) {
-            var conf = layer.conf().getLayer();
-            if (conf instanceof BaseLayer base) {
-                out.add(base.getActivationFn());
-            } else if (conf instanceof ActivationLayer activation) {
-                out.add(activation.getActivationFn());
-            }
-        }
-        return out;
     }
 }

@@ -91,7 +91,7 @@ class RuntimeSpeedupsTest {
                 }
             }
         }
-        return any && activations(net).stream().anyMatch(FastReluGradient.class::isInstance);
+        return any && TinyNets.activations(net).stream().anyMatch(FastReluGradient.class::isInstance);
     }
 
     /** The layer objects, helpers and activation objects the speed-ups put in place, in layer order. */
@@ -105,20 +105,7 @@ class RuntimeSpeedupsTest {
                 out.add(conv.getHelper());
             }
         }
-        out.addAll(activations(net));
-        return out;
-    }
-
-    private static List<IActivation> activations(MultiLayerNetwork net) {
-        List<IActivation> out = new ArrayList<>();
-        for (var layer : net.getLayers()) {
-            var conf = layer.conf().getLayer();
-            if (conf instanceof BaseLayer base) {
-                out.add(base.getActivationFn());
-            } else if (conf instanceof ActivationLayer activation) {
-                out.add(activation.getActivationFn());
-            }
-        }
+        out.addAll(TinyNets.activations(net));
         return out;
     }
 }

@@ -76,4 +76,19 @@ public final class TinyNets {
             }
         }
     }
+
+    /** The activation function of every layer that has one, in layer order. */
+    public static List<org.nd4j.linalg.activations.IActivation> activations(
+            org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+        List<org.nd4j.linalg.activations.IActivation> out = new java.util.ArrayList<>();
+        for (var layer : net.getLayers()) {
+            var conf = layer.conf().getLayer();
+            if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) {
+                out.add(base.getActivationFn());
+            } else if (conf instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer activation) {
+                out.add(activation.getActivationFn());
+            }
+        }
+        return out;
+    }
 }
